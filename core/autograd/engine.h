@@ -1,0 +1,12 @@
+// The backward engine: reverse-mode differentiation over the graph of Nodes.
+#pragma once
+#include "core/tensor.h"
+
+namespace ag::autograd {
+
+// Computes d(root)/d(leaf) for every leaf that requires grad, accumulating into leaf.grad().
+// `grad` is d(loss)/d(root); it may be omitted only when root has one element (it is then 1).
+// Unless retain_graph, the graph's saved tensors are freed, and a second backward through it throws.
+void backward(const Tensor& root, const Tensor& grad = Tensor(), bool retain_graph = false);
+
+}  // namespace ag::autograd

@@ -1,0 +1,24 @@
+// record(): how an op joins the autograd graph.
+//
+// An op computes its output with plain kernels, then calls
+//     return record("MulBackward", {a, b}, out, [sa = SavedTensor(a), ...](const Tensor& grad) {
+//       return std::vector<Tensor>{grad_a, grad_b};  // one per input, same order
+//     });
+// If grad mode is on and any input requires grad, this attaches a FunctionNode to `out`, whose
+// next edges lead to the inputs; otherwise it returns `out` untouched and the lambda is dropped.
+#pragma once
+#include <initializer_list>
+
+#include "core/autograd/grad_mode.h"
+#include "core/autograd/node.h"
+#include "core/autograd/saved_tensor.h"
+
+namespace ag {
+
+// True if recording is on and some input requires grad: ops can skip preparing backward otherwise.
+bool needs_grad(const std::vector<Tensor>& inputs);
+
+Tensor record(const char* name, const std::vector<Tensor>& inputs, Tensor out,
+              FunctionNode::BackwardFn backward);
+
+}  // namespace ag

@@ -1,0 +1,94 @@
+// matmul: 2-D and batched through OpenBLAS gemm, with NumPy broadcasting of the batch dims.
+//
+//   (m,k) x (k,n) -> (m,n)            one gemm
+//   (B..,m,k) x (k,n) -> (B..,m,n)    folded into one (B*m,k) x (k,n) gemm (a Linear layer's case)
+//   (B..,m,k) x (B..,k,n)             one gemm per batch element (attention's case)
+//
+// Backward of C = A B:  dA = dC B^T,  dB = A^T dC  (summed over broadcast batch dims).
+// Transposed operands are handed to BLAS as a transpose flag with their leading dimension, so
+// neither the forward nor the backward copies a matrix just to transpose it.
+#include "core/autograd/function.h"
+#include "core/kernels/gemm.h"
+#include "core/ops/op_util.h"
+
+namespace ag {
+
+namespace {
+
+// How BLAS should read the last two dims of t: as stored (row-major, leading dim `ld`) or as the
+// transpose of a row-major matrix. Returns t itself, or a contiguous copy if neither fits.
+struct BlasOperand {
+  Tensor tensor;
+  bool trans = false;
+  int64_t ld = 0;
+};
+
+BlasOperand blas_operand(const Tensor& t) {
+  const int64_t rows = t.size(-2), cols = t.size(-1), s0 = t.stride(-2), s1 = t.stride(-1);
+  if ((s1 == 1 || cols == 1) && (rows == 1 || s0 >= std::max<int64_t>(cols, 1)))
+    return {t, false, rows == 1 ? std::max<int64_t>(cols, 1) : s0};
+  if ((s0 == 1 || rows == 1) && (cols == 1 || s1 >= std::max<int64_t>(rows, 1)))
+    return {t, true, cols == 1 ? std::max<int64_t>(rows, 1) : s1};
+  Tensor c = t.contiguous();
+  return {c, false, std::max<int64_t>(cols, 1)};
+}
+
+// Batched gemm over already-broadcast operands a (batch..,m,k), b (batch..,k,n).
+Tensor batched_matmul(const Tensor& a, const Tensor& b) {
+  const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
+  Shape batch = detail::broadcast_shapes(Shape(a.sizes().begin(), a.sizes().end() - 2),
+                                         Shape(b.sizes().begin(), b.sizes().end() - 2), "matmul");
+  Shape ea = batch, eb = batch, out_shape = batch;
+  ea.insert(ea.end(), {m, k});
+  eb.insert(eb.end(), {k, n});
+  out_shape.insert(out_shape.end(), {m, n});
+  BlasOperand A = blas_operand(a.expand(ea)), B = blas_operand(b.expand(eb));
+  Tensor out = empty(out_shape, a.dtype());
+  const int64_t count = numel_of(batch), nb = static_cast<int64_t>(batch.size());
+  dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
+    const T* pa = A.tensor.data_ptr<T>();
+    const T* pb = B.tensor.data_ptr<T>();
+    T* pc = out.data_ptr<T>();
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t oa = 0, ob = 0, rest = i;  // offsets of batch element i in each operand
+      for (int64_t d = nb - 1; d >= 0; --d) {
+        int64_t idx = rest % batch[d];
+        rest /= batch[d];
+        oa += idx * A.tensor.stride(d);
+        ob += idx * B.tensor.stride(d);
+      }
+      kernels::gemm(A.trans, B.trans, m, n, k, T(1), pa + oa, A.ld, pb + ob, B.ld, T(0), pc + i * m * n,
+                    std::max<int64_t>(n, 1));
+    }
+  });
+  return record("MmBackward", {a, b}, out, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
+    Tensor a = sa.unpack(), b = sb.unpack();
+    return std::vector<Tensor>{sum_to(matmul(g, b.transpose(-1, -2)), a.sizes()),
+                               sum_to(matmul(a.transpose(-1, -2), g), b.sizes())};
+  });
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  detail::check_same_dtype(a, b, "matmul");
+  AG_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: both operands need at least 1 dim, got shapes {} and {}",
+           shape_str(a.sizes()), shape_str(b.sizes()));
+  if (a.dim() == 1 && b.dim() == 1) {
+    AG_CHECK(a.size(0) == b.size(0), "matmul: cannot take the dot product of {} and {}", shape_str(a.sizes()),
+             shape_str(b.sizes()));
+    return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape({});
+  }
+  if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+  if (b.dim() == 1) return matmul(a, b.unsqueeze(-1)).squeeze(-1);
+  AG_CHECK(a.size(-1) == b.size(-2), "matmul: cannot multiply {} by {} ({} columns vs {} rows)",
+           shape_str(a.sizes()), shape_str(b.sizes()), a.size(-1), b.size(-2));
+  if (b.dim() == 2 && a.dim() > 2) {
+    Shape out_shape(a.sizes().begin(), a.sizes().end() - 1);
+    out_shape.push_back(b.size(1));
+    return matmul(a.reshape({-1, a.size(-1)}), b).reshape(out_shape);
+  }
+  return batched_matmul(a, b);
+}
+
+}  // namespace ag
