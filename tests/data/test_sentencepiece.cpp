@@ -1,0 +1,78 @@
+// SentencePiece: train BPE and unigram models on a corpus the test writes, load, encode, decode.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
+
+#include "core/error.h"
+#include "data/sentencepiece_tokenizer.h"
+#include "data/tasks.h"
+#include "data/text_file.h"
+#include "temp_dir.h"
+
+using namespace ag::data;
+using ag::data::testing::TempDir;
+
+namespace {
+
+// A few hundred short English-like sentences with repeated words, so subwords are worth learning.
+std::vector<std::string> corpus() {
+  const std::vector<std::string> subjects = {"the cat", "a dog", "my neighbour", "the old teacher", "two children"};
+  const std::vector<std::string> verbs = {"walks", "is walking", "walked", "reads", "was reading", "likes"};
+  const std::vector<std::string> objects = {"in the park", "every morning", "a long book", "near the river",
+                                            "with friends", "quietly"};
+  std::vector<std::string> lines;
+  for (const auto& s : subjects)
+    for (const auto& v : verbs)
+      for (const auto& o : objects) lines.push_back(s + " " + v + " " + o + ".");
+  return lines;
+}
+
+void check_model(const SentencePieceTokenizer& spm) {
+  const Vocab vocab = spm.vocab();
+  CHECK(vocab.size() == spm.size());
+  CHECK(vocab.piece(Vocab::kPad) == "<pad>");
+  CHECK(vocab.piece(Vocab::kUnk) == "<unk>");
+  CHECK(vocab.piece(Vocab::kBos) == "<bos>");
+  CHECK(vocab.piece(Vocab::kEos) == "<eos>");
+  for (const std::string text : {"the cat walks in the park.", "two children likes a long book."}) {
+    const auto pieces = spm.encode(text);
+    CHECK(pieces.size() < text.size());  // subwords, not characters
+    CHECK(spm.decode(pieces) == text);
+    CHECK(spm.decode_ids(spm.encode_ids(text, vocab), vocab) == text);
+  }
+  // Characters never seen in training become <unk> rather than failing.
+  const auto ids = spm.encode_ids("a €", vocab);
+  CHECK(std::count(ids.begin(), ids.end(), Vocab::kUnk) == 1);
+}
+
+}  // namespace
+
+TEST_CASE("SentencePiece trains BPE and unigram models and round-trips text", "[data][sentencepiece]") {
+  TempDir dir;
+  write_lines(dir.path("corpus.txt.gz"), corpus());
+  for (const std::string type : {"bpe", "unigram"}) {
+    INFO(type);
+    const auto spm = SentencePieceTokenizer::train({dir.path("corpus.txt.gz")}, dir.path(type),
+                                                   {.model_type = type, .vocab_size = 50});
+    CHECK(spm.size() == 50);
+    CHECK(std::filesystem::exists(dir.path(type + ".model")));
+    CHECK(std::filesystem::exists(dir.path(type + ".vocab")));
+    check_model(spm);
+    const SentencePieceTokenizer loaded(dir.path(type + ".model"));
+    CHECK(loaded.encode("a dog reads quietly.") == spm.encode("a dog reads quietly."));
+    CHECK(make_tokenizer("spm", dir.path(type + ".model"))->name() == "spm");
+  }
+}
+
+TEST_CASE("SentencePiece errors say what went wrong", "[data][sentencepiece]") {
+  TempDir dir;
+  write_lines(dir.path("small.txt"), {"tiny corpus", "of two lines"});
+  CHECK_THROWS_WITH(SentencePieceTokenizer::train({dir.path("small.txt")}, dir.path("m"), {.vocab_size = 5000}),
+                    Catch::Contains("SentencePiece training") && Catch::Contains("ocabulary size"));
+  const auto small = SentencePieceTokenizer::train({dir.path("small.txt")}, dir.path("s"),
+                                                   {.model_type = "bpe", .vocab_size = 5000, .hard_vocab_limit = false});
+  CHECK(small.size() < 5000);
+  CHECK_THROWS_WITH(SentencePieceTokenizer::train({dir.path("missing.txt")}, dir.path("m")),
+                    Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(SentencePieceTokenizer(dir.path("missing.model")), Catch::Contains("cannot load SentencePiece model"));
+}
