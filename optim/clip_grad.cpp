@@ -1,0 +1,85 @@
+// clip_grad_norm_ and clip_grad_value_: see clip_grad.h for the semantics.
+#include "optim/clip_grad.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/autograd/grad_mode.h"
+#include "core/kernels/strided_loop.h"
+#include "core/ops.h"
+
+namespace ag::optim {
+
+namespace {
+
+// max that keeps a NaN, as torch.max: the infinity norm of a gradient holding NaN is NaN.
+double nan_max(double a, double b) { return std::isnan(a) || a > b ? a : b; }
+
+// sum |g|^p over a gradient (or max |g| when p is infinite), accumulated in double. The elements
+// are split into fixed chunks whose partial results are combined in order, so any number of
+// threads gives the same bits (an OpenMP reduction combines in whatever order threads finish).
+template <typename T>
+double norm_part(const T* g, int64_t n, double p) {
+  const bool infinite = std::isinf(p);
+  const int64_t chunk = kernels::kParallelGrain, chunks = (n + chunk - 1) / chunk;
+  std::vector<double> partial(chunks, 0.0);
+#pragma omp parallel for if (chunks > 1)
+  for (int64_t c = 0; c < chunks; ++c) {
+    double acc = 0;
+    for (int64_t i = c * chunk, end = std::min(n, i + chunk); i < end; ++i) {
+      double a = std::abs(static_cast<double>(g[i]));
+      acc = infinite ? nan_max(acc, a) : acc + (p == 2 ? a * a : std::pow(a, p));
+    }
+    partial[c] = acc;
+  }
+  double total = 0;
+  for (double part : partial) total = infinite ? nan_max(total, part) : total + part;
+  return total;
+}
+
+}  // namespace
+
+double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type,
+                       bool error_if_nonfinite) {
+  AG_CHECK(norm_type > 0, "clip_grad_norm_: norm_type must be > 0 (2 for the Euclidean norm, INFINITY for "
+           "the largest element), got {}", norm_type);
+  AG_CHECK(max_norm >= 0, "clip_grad_norm_: max_norm must be >= 0, got {}", max_norm);
+  NoGradGuard no_grad;
+  std::vector<Tensor> grads;
+  double sum = 0;
+  int64_t first_nonfinite = -1;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const Tensor& grad = parameters[i].grad();
+    if (!grad.defined()) continue;
+    Tensor g = grad.contiguous();
+    double part = dispatch_floating(g.dtype(), "clip_grad_norm_", [&]<typename T>() {
+      return norm_part<T>(g.data_ptr<T>(), g.numel(), norm_type);
+    });
+    if (!std::isfinite(part) && first_nonfinite < 0) first_nonfinite = static_cast<int64_t>(i);
+    sum = std::isinf(norm_type) ? nan_max(sum, part) : sum + part;
+    grads.push_back(grad);
+  }
+  double total = std::isinf(norm_type) ? sum : norm_type == 2 ? std::sqrt(sum) : std::pow(sum, 1 / norm_type);
+  AG_CHECK(std::isfinite(total) || !error_if_nonfinite, "clip_grad_norm_: the total {}-norm of the gradients "
+           "is {}{}, so it cannot be clipped. Look for a diverging loss or a bad input; to scale the "
+           "gradients by the non-finite norm anyway (PyTorch's behaviour), pass error_if_nonfinite = false",
+           norm_type, total, first_nonfinite >= 0 ? fmt::format(" (parameter {} of shape {} has a non-finite "
+           "gradient)", first_nonfinite, shape_str(parameters[first_nonfinite].sizes())) : "");
+
+  // min(NaN, 1) is NaN here (std::min returns its first argument unless the second is smaller).
+  double clip_coef = std::min(max_norm / (total + 1e-6), 1.0);
+  if (clip_coef != 1.0)
+    for (Tensor& g : grads) g.mul_(clip_coef);
+  return total;
+}
+
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
+  AG_CHECK(clip_value >= 0, "clip_grad_value_: clip_value must be >= 0, got {}", clip_value);
+  NoGradGuard no_grad;
+  for (const Tensor& p : parameters) {
+    Tensor& grad = p.mutable_grad();
+    if (grad.defined()) grad.copy_(clamp(grad, -clip_value, clip_value));
+  }
+}
+
+}  // namespace ag::optim
