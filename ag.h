@@ -10,4 +10,5 @@
 #include "core/ops.h"
 #include "core/parallel.h"
 #include "core/print.h"
+#include "core/serialize.h"
 #include "core/tensor.h"

@@ -42,12 +42,15 @@ Tensor relu(const Tensor& a) {
 //   erf form:  y = x Phi(x),                       dy/dx = Phi(x) + x phi(x)
 //   tanh form: y = x/2 (1 + tanh u), u = c (x + k x^3), c = sqrt(2/pi), k = 0.044715,
 //              dy/dx = (1 + tanh u)/2 + x/2 (1 - tanh^2 u) c (1 + 3 k x^2)
+namespace {
+constexpr double c = 0.7978845608028654;  // sqrt(2/pi)
+constexpr double k = 0.044715;
+}  // namespace
+
 Tensor gelu(const Tensor& a, const std::string& approximate) {
   AG_CHECK(approximate == "none" || approximate == "tanh",
            "gelu: approximate must be \"none\" or \"tanh\", got \"{}\"", approximate);
   const bool use_tanh = approximate == "tanh";
-  constexpr double c = 0.7978845608028654;  // sqrt(2/pi)
-  constexpr double k = 0.044715;
   Tensor out = unary_float(a, "gelu", [use_tanh](auto x) {
     using T = decltype(x);
     if (use_tanh) return T(0.5) * x * (1 + std::tanh(T(c) * (x + T(k) * x * x * x)));
