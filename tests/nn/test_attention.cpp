@@ -1,12 +1,16 @@
 // scaled_dot_product_attention: the fused op against its composed twin built from ag ops,
-// float64 gradient checks for every mask kind, and what a fully masked row gives.
+// float64 gradient checks for every mask kind, and what a fully masked row gives; then
+// MultiheadAttention: layout, initialisation, masking, the KV cache for incremental decoding, errors.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 
 #include "ag.h"
 #include "fixture.h"
+#include "nn/attention.h"
 #include "nn/functional/attention.h"
+#include "nn/init.h"
+#include "nn/transformer.h"
 
 using namespace ag;
 namespace F = ag::nn::functional;
@@ -167,4 +171,161 @@ TEST_CASE("sdpa: errors name the shapes to fix", "[attention]") {
                     Catch::Contains("does not broadcast to the attention scores"));
   CHECK_THROWS_WITH(F::scaled_dot_product_attention(q, k, v, randn({4, 6}, kFloat64)),
                     Catch::Contains("float attn_mask is float64"));
+}
+
+// ---- MultiheadAttention -------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> names_of(const nn::Module& module) {
+  std::vector<std::string> names;
+  for (const auto& [name, p] : module.named_parameters()) names.push_back(name);
+  return names;
+}
+
+Tensor padding_mask(const std::vector<int64_t>& lengths, int64_t max_len) {  // (B, max_len), true = pad
+  std::vector<bool> pad;
+  for (int64_t len : lengths)
+    for (int64_t s = 0; s < max_len; ++s) pad.push_back(s >= len);
+  return from_vector(pad, {static_cast<int64_t>(lengths.size()), max_len});
+}
+
+}  // namespace
+
+TEST_CASE("MultiheadAttention has PyTorch's parameters and initialisation", "[attention]") {
+  manual_seed(1);
+  nn::MultiheadAttention mha(8, 2);
+  CHECK(names_of(*mha) == std::vector<std::string>{"in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"});
+  CHECK(mha->in_proj_weight.sizes() == Shape{24, 8});
+  const double xavier_bound = std::sqrt(6.0 / (8 + 24));
+  CHECK(mha->in_proj_weight.abs().max().item() <= xavier_bound);
+  CHECK(mha->in_proj_weight.abs().max().item() > 0.8 * xavier_bound);
+  CHECK(mha->in_proj_bias.abs().max().item() == 0.0);
+  CHECK(mha->out_proj->bias.abs().max().item() == 0.0);
+
+  nn::MultiheadAttention other_dims(nn::MultiheadAttentionOptions(8, 2).kdim(3).vdim(5).bias(false));
+  CHECK(names_of(*other_dims) ==
+        std::vector<std::string>{"q_proj_weight", "k_proj_weight", "v_proj_weight", "out_proj.weight"});
+  CHECK(other_dims->k_proj_weight.sizes() == Shape{8, 3});
+  CHECK(other_dims->v_proj_weight.sizes() == Shape{8, 5});
+
+  nn::MultiheadAttention relative(
+      nn::MultiheadAttentionOptions(8, 2).relative_position(nn::RelativePositionOptions().num_buckets(16)));
+  CHECK(names_of(*relative).back() == "relative_attention_bias.weight");
+  CHECK(relative->relative_attention_bias->weight.sizes() == Shape{16, 2});
+}
+
+TEST_CASE("MultiheadAttention: padded keys change no other output and get no gradient", "[attention]") {
+  manual_seed(2);
+  nn::MultiheadAttention mha(8, 2);
+  Tensor x = randn({5, 2, 8}).requires_grad_();  // (L,B,E); batch 1 has 3 real positions
+  Tensor padding = padding_mask({5, 3}, 5);
+  auto [out, weights] = mha(x, x, x, padding);
+  CHECK(weights.narrow(2, 3, 2).select(0, 1).abs().max().item() == 0.0);  // nobody attends to padding
+  Tensor real = out.select(1, 1).narrow(0, 0, 3);  // batch 1's real positions
+  real.sum().backward();
+  CHECK(x.grad().select(1, 1).narrow(0, 3, 2).abs().max().item() == 0.0);
+
+  Tensor changed = x.detach().clone();
+  changed.select(1, 1).narrow(0, 3, 2).fill_(100.0);
+  Tensor again = std::get<0>(mha(changed, changed, changed, padding));
+  test::require_close(again.select(1, 1).narrow(0, 0, 3), real, 0, 1e-6, "real positions, padding changed");
+}
+
+TEST_CASE("MultiheadAttention: a query with every key masked gives out_proj.bias, never NaN", "[attention]") {
+  manual_seed(3);
+  nn::MultiheadAttention mha(8, 2);
+  nn::init::normal_(mha->out_proj->bias);
+  Tensor x = randn({4, 2, 8}).requires_grad_();
+  Tensor hidden = logical_not(ones({4, 4}, kBool));
+  hidden.select(0, 2).fill_(1);  // query 2 may attend to nothing
+  auto [out, weights] = mha(x, x, x, Tensor(), true, hidden);
+  out.sum().backward();
+  for (const Tensor& t : {out, weights, x.grad(), mha->in_proj_weight.grad()})
+    for (float v : t.to_vector<float>()) REQUIRE(std::isfinite(v));
+  for (int64_t b = 0; b < 2; ++b)
+    test::require_close(out.select(0, 2).select(0, b), mha->out_proj->bias, 0, 1e-7, "masked query's output");
+  CHECK(weights.select(1, 2).abs().max().item() == 0.0);
+}
+
+TEST_CASE("MultiheadAttention: cached incremental attention equals the full pass", "[attention]") {
+  manual_seed(4);
+  auto relative = nn::RelativePositionOptions().num_buckets(8).max_distance(10).bidirectional(false);
+  for (bool with_relative : {false, true}) {
+    INFO("relative position bias: " << with_relative);
+    auto options = nn::MultiheadAttentionOptions(8, 2);
+    if (with_relative) options.relative_position(relative);
+    nn::MultiheadAttention self_attn(options), cross_attn(8, 2);
+    if (with_relative) nn::init::normal_(self_attn->relative_attention_bias->weight);
+    Tensor x = randn({5, 3, 8}), memory = randn({6, 3, 8}), memory_padding = padding_mask({6, 4, 5}, 6);
+    Tensor causal = nn::generate_square_subsequent_mask(5);
+    Tensor full_self = std::get<0>(self_attn(x, x, x, Tensor(), false, causal));
+    Tensor full_cross = std::get<0>(cross_attn(x, memory, memory, memory_padding, false));
+    nn::KVCache self_cache, cross_cache;
+    for (int64_t t = 0; t < 5; ++t) {
+      Tensor step = x.narrow(0, t, 1);
+      Tensor self_out = std::get<0>(self_attn->forward_cached(step, step, step, self_cache));
+      Tensor kv = t == 0 ? memory : Tensor();  // memory projected on the first step only
+      Tensor cross_out = std::get<0>(cross_attn->forward_cached(step, kv, kv, cross_cache, memory_padding));
+      test::require_close(self_out, full_self.narrow(0, t, 1), 1e-5, 1e-6, fmt::format("self-attention step {}", t));
+      test::require_close(cross_out, full_cross.narrow(0, t, 1), 1e-5, 1e-6, fmt::format("cross step {}", t));
+      CHECK(self_cache.size() == t + 1);
+      CHECK(cross_cache.size() == 6);
+    }
+  }
+}
+
+TEST_CASE("MultiheadAttention: KVCache::reorder keeps the chosen batch rows", "[attention]") {
+  manual_seed(5);
+  nn::MultiheadAttention mha(8, 2);
+  Tensor x = randn({3, 3, 8});
+  Tensor index = from_vector(std::vector<int64_t>{2, 0, 2, 1}, {4});
+  Tensor reordered = index_select(x, 1, index);  // (3,4,8): the batch as beams would regroup it
+  Tensor full = std::get<0>(mha(reordered, reordered, reordered, Tensor(), false, nn::generate_square_subsequent_mask(3)));
+  nn::KVCache cache;
+  for (int64_t t = 0; t < 2; ++t) {
+    Tensor step = x.narrow(0, t, 1);
+    mha->forward_cached(step, step, step, cache);
+  }
+  cache.reorder(index);
+  Tensor step = reordered.narrow(0, 2, 1);
+  test::require_close(std::get<0>(mha->forward_cached(step, step, step, cache)), full.narrow(0, 2, 1), 1e-5, 1e-6,
+                      "step 3 after reorder");
+}
+
+TEST_CASE("MultiheadAttention: unbatched inputs and batch_first agree with the (L,B,E) layout", "[attention]") {
+  manual_seed(6);
+  nn::MultiheadAttention mha(8, 4);
+  nn::MultiheadAttention batch_first(nn::MultiheadAttentionOptions(8, 4).batch_first(true));
+  batch_first->load_state_dict(mha->state_dict());
+  Tensor q = randn({3, 2, 8}), kv = randn({5, 2, 8}), padding = padding_mask({5, 2}, 5);
+  auto [out, weights] = mha(q, kv, kv, padding, true, Tensor(), false);
+  CHECK(weights.sizes() == Shape{2, 4, 3, 5});
+  auto [bf_out, bf_weights] = batch_first(q.transpose(0, 1), kv.transpose(0, 1), kv.transpose(0, 1), padding, true,
+                                          Tensor(), false);
+  test::require_close(bf_out.transpose(0, 1), out, 1e-6, 1e-7, "batch_first output");
+  test::require_close(bf_weights, weights, 1e-6, 1e-7, "batch_first weights");
+  auto [single, single_weights] = mha(q.select(1, 1), kv.select(1, 1), kv.select(1, 1), padding.select(0, 1));
+  CHECK(single_weights.sizes() == Shape{3, 5});
+  test::require_close(single, out.select(1, 1), 1e-6, 1e-7, "unbatched output");
+  test::require_close(single_weights, weights.select(0, 1).mean({0}), 1e-6, 1e-7, "unbatched weights");
+}
+
+TEST_CASE("MultiheadAttention: errors say what to fix", "[attention]") {
+  CHECK_THROWS_WITH(nn::MultiheadAttention(10, 4), Catch::Contains("embed_dim (10) must be positive and divisible by "
+                                                                   "num_heads (4)"));
+  nn::MultiheadAttention mha(8, 2);
+  Tensor x = randn({4, 3, 8});
+  CHECK_THROWS_WITH(mha(x, x, x, padding_mask({4, 4}, 4)),
+                    Catch::Contains("key_padding_mask is (2, 4), but should be (B,S) = (3, 4)"));
+  CHECK_THROWS_WITH(mha(x, x, x, Tensor(), true, ones({4, 5}, kBool)),
+                    Catch::Contains("attn_mask is (4, 5), but should be (L,S) = (4, 4) or (B*num_heads,L,S) = (6, 4, 4)"));
+  CHECK_THROWS_WITH(mha(randn({4, 3, 6}), x, x), Catch::Contains("query must be (L,B,E) or unbatched (L,E) with E = "
+                                                                 "embed_dim = 8; got (4, 3, 6)"));
+  CHECK_THROWS_WITH(mha(x, randn({4, 2, 8}), randn({4, 2, 8})), Catch::Contains("with the query's batch of 3"));
+  nn::KVCache cache;
+  CHECK_THROWS_WITH(mha->forward_cached(x, Tensor(), Tensor(), cache), Catch::Contains("the cache is empty"));
+  mha->forward_cached(x, x, x, cache);
+  CHECK_THROWS_WITH(mha->forward_cached(randn({1, 2, 8}), Tensor(), Tensor(), cache),
+                    Catch::Contains("the cache holds a batch of 3 but the query has 2"));
 }
