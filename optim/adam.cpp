@@ -43,8 +43,9 @@ struct AdamStep {
   double bias_correction2_sqrt;  // sqrt(1 - b2^t)
 };
 
-// One Adam(W) step over n elements in place; `max_exp_avg_sq` is null unless AMSGrad.
-template <typename T>
+// One Adam(W) step over n elements in place; `max_exp_avg_sq` is used only with AMSGrad, a
+// compile-time flag so that the loop has no branch and vectorizes.
+template <typename T, bool kAmsgrad>
 void adam_update(T* param, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, const T* grad, int64_t n,
                  const AdamStep& c) {
   const T beta1 = static_cast<T>(c.beta1), one_minus_beta1 = static_cast<T>(1 - c.beta1);
@@ -53,14 +54,13 @@ void adam_update(T* param, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, const T
   const T neg_step_size = static_cast<T>(-c.step_size), bc2_sqrt = static_cast<T>(c.bias_correction2_sqrt);
 #pragma omp parallel for if (n >= kernels::kParallelGrain)
   for (int64_t i = 0; i < n; ++i) {
-    T g = grad[i];
-    if (l2 != 0) g = g + l2 * param[i];
+    T g = l2 != 0 ? grad[i] + l2 * param[i] : grad[i];
     T p = param[i] * shrink;
     T m = exp_avg[i] * beta1 + one_minus_beta1 * g;
     T v = exp_avg_sq[i] * beta2 + one_minus_beta2 * g * g;
     exp_avg[i] = m;
     exp_avg_sq[i] = v;
-    if (max_exp_avg_sq) v = max_exp_avg_sq[i] = std::max(max_exp_avg_sq[i], v);
+    if constexpr (kAmsgrad) v = max_exp_avg_sq[i] = std::max(max_exp_avg_sq[i], v);
     T denom = std::sqrt(v) / bc2_sqrt + eps;
     param[i] = p + neg_step_size * m / denom;
   }
@@ -108,9 +108,12 @@ void Adam::step() {
       c.l2 = o.weight_decay();
     }
     dispatch_floating(p.dtype(), "Adam.step", [&]<typename T>() {
-      T* max_exp_avg_sq = o.amsgrad() ? state["max_exp_avg_sq"].data_ptr<T>() : nullptr;
-      adam_update<T>(p.data_ptr<T>(), state["exp_avg"].data_ptr<T>(), state["exp_avg_sq"].data_ptr<T>(),
-                     max_exp_avg_sq, grad.data_ptr<T>(), p.numel(), c);
+      T *param = p.data_ptr<T>(), *exp_avg = state["exp_avg"].data_ptr<T>(), *exp_avg_sq = state["exp_avg_sq"].data_ptr<T>();
+      if (o.amsgrad()) {
+        adam_update<T, true>(param, exp_avg, exp_avg_sq, state["max_exp_avg_sq"].data_ptr<T>(), grad.data_ptr<T>(), p.numel(), c);
+      } else {
+        adam_update<T, false>(param, exp_avg, exp_avg_sq, nullptr, grad.data_ptr<T>(), p.numel(), c);
+      }
     });
   });
 }

@@ -26,17 +26,17 @@ void SGDOptions::validate() const {
 
 namespace {
 
-// One SGD step over n elements in place. `momentum_buffer` is null when momentum is 0.
-template <typename T>
+// One SGD step over n elements in place. With kMomentum false, `momentum_buffer` is unused; the flag
+// is a template parameter so that the loop has no branch and vectorizes.
+template <typename T, bool kMomentum>
 void sgd_update(T* param, T* momentum_buffer, const T* grad, int64_t n, const SGDOptions& o, bool first_step) {
   const T lr = static_cast<T>(o.lr()), mu = static_cast<T>(o.momentum()),
           one_minus_tau = static_cast<T>(1 - o.dampening()), lambda = static_cast<T>(o.weight_decay());
   const bool nesterov = o.nesterov();
 #pragma omp parallel for if (n >= kernels::kParallelGrain)
   for (int64_t i = 0; i < n; ++i) {
-    T d = grad[i];
-    if (lambda != 0) d = d + lambda * param[i];
-    if (momentum_buffer) {
+    T d = lambda != 0 ? grad[i] + lambda * param[i] : grad[i];
+    if constexpr (kMomentum) {
       T b = first_step ? d : momentum_buffer[i] * mu + one_minus_tau * d;
       momentum_buffer[i] = b;
       d = nesterov ? d + mu * b : b;
@@ -63,8 +63,11 @@ void SGD::step() {
     bool first_step = o.momentum() != 0 && !state.count("momentum_buffer");
     if (first_step) state["momentum_buffer"] = zeros_like(p);
     dispatch_floating(p.dtype(), "SGD.step", [&]<typename T>() {
-      T* buffer = o.momentum() != 0 ? state["momentum_buffer"].data_ptr<T>() : nullptr;
-      sgd_update<T>(p.data_ptr<T>(), buffer, grad.data_ptr<T>(), p.numel(), o, first_step);
+      if (o.momentum() != 0) {
+        sgd_update<T, true>(p.data_ptr<T>(), state["momentum_buffer"].data_ptr<T>(), grad.data_ptr<T>(), p.numel(), o, first_step);
+      } else {
+        sgd_update<T, false>(p.data_ptr<T>(), nullptr, grad.data_ptr<T>(), p.numel(), o, first_step);
+      }
     });
   });
 }
