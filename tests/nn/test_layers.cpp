@@ -110,19 +110,18 @@ TEST_CASE("fused layer_norm matches the composed formula, forward and backward",
     Tensor w = affine ? randn({3, 8}, kFloat64).requires_grad_() : Tensor();
     Tensor b = affine ? randn({3, 8}, kFloat64).requires_grad_() : Tensor();
     Tensor proj = randn({4, 3, 8}, kFloat64);
-    std::vector<Tensor> leaves{x};
-    if (affine) leaves.insert(leaves.end(), {w, b});
+    std::vector<Tensor> leaves = affine ? std::vector<Tensor>{x, w, b} : std::vector<Tensor>{x};
 
-    (F::layer_norm(x, {3, 8}, w, b, 1e-5) * proj).sum().backward();
-    std::vector<Tensor> fused_out, fused_grads;
-    fused_out.push_back(F::layer_norm(x, {3, 8}, w, b, 1e-5).detach());
-    for (Tensor& t : leaves) fused_grads.push_back(t.grad().clone()), t.mutable_grad() = Tensor();
+    Tensor fused = F::layer_norm(x, {3, 8}, w, b, 1e-5);
+    (fused * proj).sum().backward();
+    std::vector<Tensor> fused_grads;
+    for (Tensor& t : leaves) fused_grads.push_back(t.grad()), t.mutable_grad() = Tensor();
 
     Tensor mean = x.mean({1, 2}, true);
     Tensor composed = (x - mean) / (x.var({1, 2}, false, true) + 1e-5).sqrt();
     if (affine) composed = composed * w + b;
     (composed * proj).sum().backward();
-    test::require_close(fused_out[0], composed, 1e-12, 1e-12, "layer_norm output");
+    test::require_close(fused, composed, 1e-12, 1e-12, "layer_norm output");
     for (size_t i = 0; i < leaves.size(); ++i)
       test::require_close(fused_grads[i], leaves[i].grad(), 1e-10, 1e-12, fmt::format("layer_norm grad {}", i));
   }
