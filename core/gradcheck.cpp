@@ -23,43 +23,45 @@ Shape unravel(int64_t flat, const Shape& shape) {
 
 GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn,
                           const std::vector<Tensor>& inputs, GradcheckOptions options) {
-  for (size_t i = 0; i < inputs.size(); ++i)
-    AG_CHECK(!inputs[i].requires_grad() || inputs[i].dtype() == kFloat64,
-             "gradcheck: input {} is {}; finite differences need float64 (use .to(ag::kFloat64))", i,
-             dtype_name(inputs[i].dtype()));
-
-  // Fresh leaves so the check does not disturb the caller's grads.
-  std::vector<Tensor> leaves;
-  for (const Tensor& t : inputs) {
-    Tensor leaf = t.detach().clone();
-    if (t.requires_grad()) leaf.requires_grad_(true);
-    leaves.push_back(leaf);
+  // The inputs are perturbed in place, as torch.autograd.gradcheck does, so they may be a module's
+  // own parameters that `fn` reaches through the module. Their grads are restored afterwards.
+  std::vector<Tensor> saved_grads;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& t = inputs[i];
+    AG_CHECK(!t.requires_grad() || (t.dtype() == kFloat64 && t.is_leaf()),
+             "gradcheck: input {} must be a float64 leaf (use .to(ag::kFloat64).detach().requires_grad_())", i);
+    saved_grads.push_back(t.requires_grad() ? t.grad() : Tensor());
+    if (t.requires_grad()) t.mutable_grad() = Tensor();
   }
-  Tensor out = fn(leaves);
+
+  Tensor out = fn(inputs);
   AG_CHECK(out.defined() && out.dtype() == kFloat64, "gradcheck: the function must return a float64 tensor");
   Generator projection_rng(1234);  // a fixed projection: the check is repeatable
   std::vector<double> weights(out.numel());
   for (double& w : weights) w = projection_rng.uniform() + 0.5;
   Tensor projection = from_vector(weights, out.sizes());
-  auto scalar = [&](const std::vector<Tensor>& in) { return sum(mul(fn(in), projection)).item<double>(); };
-
+  auto scalar = [&] { return sum(mul(fn(inputs), projection)).item<double>(); };
   sum(mul(out, projection)).backward();
 
   GradcheckResult result;
-  for (size_t i = 0; i < leaves.size(); ++i) {
-    if (!leaves[i].requires_grad()) continue;
-    Tensor analytic = leaves[i].grad().defined() ? leaves[i].grad().contiguous() : zeros(leaves[i].sizes(), kFloat64);
-    double* x = leaves[i].data_ptr<double>();  // fresh contiguous leaf: we may perturb it directly
-    for (int64_t j = 0; j < leaves[i].numel(); ++j) {
-      const double saved = x[j];
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& input = inputs[i];
+    if (!input.requires_grad()) continue;
+    Tensor analytic = input.grad().defined() ? input.grad().contiguous() : zeros(input.sizes(), kFloat64);
+    for (int64_t j = 0; j < input.numel(); ++j) {
+      const Shape index = unravel(j, input.sizes());
+      int64_t offset = 0;
+      for (size_t d = 0; d < index.size(); ++d) offset += index[d] * input.stride(static_cast<int64_t>(d));
+      double& x = input.data_ptr<double>()[offset];
+      const double original = x;
       double plus, minus;
       {
         NoGradGuard no_grad;
-        x[j] = saved + options.eps;
-        plus = scalar(leaves);
-        x[j] = saved - options.eps;
-        minus = scalar(leaves);
-        x[j] = saved;
+        x = original + options.eps;
+        plus = scalar();
+        x = original - options.eps;
+        minus = scalar();
+        x = original;
       }
       const double numeric = (plus - minus) / (2 * options.eps);
       const double exact = analytic.data_ptr<double>()[j];
@@ -70,11 +72,13 @@ GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)
           result.ok = false;
           result.message = fmt::format(
               "gradcheck: input {} (shape {}), element {}: analytic gradient {:.8g} but numeric {:.8g}", i,
-              shape_str(leaves[i].sizes()), shape_str(unravel(j, leaves[i].sizes())), exact, numeric);
+              shape_str(input.sizes()), shape_str(index), exact, numeric);
         }
       }
     }
   }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].requires_grad()) inputs[i].mutable_grad() = saved_grads[i];
   return result;
 }
 

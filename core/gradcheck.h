@@ -27,7 +27,9 @@ struct GradcheckOptions {
   double rtol = 1e-3;
 };
 
-// `inputs` must be float64; those with requires_grad are checked.
+// Inputs with requires_grad must be float64 leaves; they are checked by perturbing them in place
+// (restored afterwards, grads too), so a module's parameters can be passed:
+//     ag::gradcheck([&](const auto& in) { return layer->forward(in[0]); }, {x, layer->weight});
 GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& fn,
                           const std::vector<Tensor>& inputs, GradcheckOptions options = {});
 

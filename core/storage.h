@@ -6,23 +6,16 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 
-#include "core/error.h"
+#include "core/allocator.h"
 
 namespace ag {
 
 class Storage {
  public:
-  explicit Storage(size_t nbytes) : nbytes_(nbytes) {
-    // 64-byte alignment lets the compiler and BLAS use aligned vector loads.
-    size_t rounded = (nbytes + 63) / 64 * 64;
-    data_ = rounded ? std::aligned_alloc(64, rounded) : nullptr;
-    AG_CHECK(rounded == 0 || data_ != nullptr, "out of memory allocating {} bytes", nbytes);
-  }
-  ~Storage() { std::free(data_); }
+  explicit Storage(size_t nbytes) : data_(allocate_storage(nbytes)), nbytes_(nbytes) {}
+  ~Storage() { free_storage(data_, nbytes_); }
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 

@@ -52,7 +52,7 @@ std::vector<Case> cases() {
       {"relu", [](const Inputs& x) { return relu(x[0]); }, [] { return Inputs{away_from_kinks({6})}; }},
       {"gelu erf", [](const Inputs& x) { return gelu(x[0]); }, [] { return Inputs{leaf({6}, -3, 3)}; }},
       {"gelu tanh", [](const Inputs& x) { return gelu(x[0], "tanh"); }, [] { return Inputs{leaf({6}, -3, 3)}; }},
-      {"clamp", [](const Inputs& x) { return clamp(x[0], -0.5, 0.5); }, [] { return Inputs{away_from_kinks({8}) * 0.45 + 0.0}; }},
+      {"clamp", [](const Inputs& x) { return clamp(x[0], -0.5, 0.5); }, [] { return Inputs{(away_from_kinks({8}) * 0.45).detach().requires_grad_()}; }},
       {"where", [](const Inputs& x) { return where(mask23, x[0], x[1]); }, [] { return Inputs{leaf({2, 3}), leaf({3})}; }},
       {"masked_fill", [](const Inputs& x) { return masked_fill(x[0], mask23, -2.0); }, [] { return Inputs{leaf({2, 3})}; }},
       // reductions
@@ -129,7 +129,19 @@ TEST_CASE("gradcheck reports a wrong gradient with its index and both values", "
   CHECK(result.max_error > 100);
 }
 
+TEST_CASE("gradcheck checks tensors the function reaches by itself, like a module's weights", "[gradcheck]") {
+  Tensor weight = leaf({3, 2});
+  Tensor x = leaf({4, 3});
+  auto layer = [&](const Inputs& in) { return tanh(matmul(in[0], weight)); };  // weight not taken from `in`
+  Tensor before = weight.clone();
+  GradcheckResult result = gradcheck(layer, {x, weight});
+  INFO(result.message);
+  CHECK(result.ok);
+  CHECK(allclose(weight, before, 0, 0));  // perturbations undone
+  CHECK_FALSE(weight.grad().defined());  // grads restored
+}
+
 TEST_CASE("gradcheck refuses float32 inputs", "[gradcheck]") {
   CHECK_THROWS_WITH(gradcheck([](const Inputs& in) { return in[0]; }, {ones({2}, requires_grad())}),
-                    Catch::Contains("need float64"));
+                    Catch::Contains("must be a float64 leaf"));
 }
