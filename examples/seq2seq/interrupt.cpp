@@ -1,0 +1,41 @@
+// Signal handling with only async-signal-safe calls: set a flag, write(2) a note, reset the handler.
+#include "interrupt.h"
+
+#include <atomic>
+#include <csignal>
+#include <unistd.h>
+
+namespace seq2seq {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+struct sigaction g_previous_int, g_previous_term;
+
+extern "C" void on_signal(int signal_number) {
+  g_interrupted.store(true);
+  constexpr char note[] = "\ninterrupted: saving a checkpoint after this step (press Ctrl-C again to quit at once)\n";
+  [[maybe_unused]] auto written = write(STDERR_FILENO, note, sizeof(note) - 1);
+  std::signal(signal_number, SIG_DFL);  // the next one takes the default action: quit
+}
+
+}  // namespace
+
+InterruptHandler::InterruptHandler() {
+  struct sigaction action = {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &g_previous_int);
+  sigaction(SIGTERM, &action, &g_previous_term);
+}
+
+InterruptHandler::~InterruptHandler() {
+  sigaction(SIGINT, &g_previous_int, nullptr);
+  sigaction(SIGTERM, &g_previous_term, nullptr);
+}
+
+bool interrupt_requested() { return g_interrupted.load(); }
+void request_interrupt() { g_interrupted.store(true); }
+void clear_interrupt() { g_interrupted.store(false); }
+
+}  // namespace seq2seq

@@ -1,0 +1,321 @@
+// The training loop, its validations and checkpoints, and the end-of-run report.
+#include "trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "attention_map.h"
+#include "checkpoint.h"
+#include "core/generator.h"
+#include "core/parallel.h"
+#include "core/serialize.h"
+#include "data/data_loader.h"
+#include "data/metrics.h"
+#include "evaluate.h"
+#include "interrupt.h"
+#include "nn/functional/loss.h"
+#include "optim/adam.h"
+#include "optim/clip_grad.h"
+#include "plots.h"
+#include "report.h"
+#include "training_data.h"
+#include "translator.h"
+
+namespace seq2seq {
+
+namespace fs = std::filesystem;
+using ag::Tensor;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Warmup from lr/warmup up to --lr over `warmup` steps, then the chosen decay.
+std::unique_ptr<ag::optim::LRScheduler> make_schedule(ag::optim::Optimizer& optimizer, const TrainOptions& o) {
+  const auto warmup = static_cast<double>(std::max<int64_t>(o.optim.warmup, 1));
+  if (o.optim.schedule == "cosine")
+    return std::make_unique<ag::optim::WarmupCosineLR>(optimizer, o.optim.warmup, o.schedule.max_steps);
+  const bool inverse_sqrt = o.optim.schedule == "inverse-sqrt";
+  return std::make_unique<ag::optim::LambdaLR>(optimizer, [warmup, inverse_sqrt](int64_t step) {
+    const double s = static_cast<double>(step + 1);  // the step about to be taken, counted from 1
+    if (s < warmup) return s / warmup;
+    // fairseq's inverse_sqrt: lr * sqrt(warmup / s), the decay of "Attention Is All You Need".
+    return inverse_sqrt ? std::sqrt(warmup / s) : 1.0;
+  });
+}
+
+int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  if (const char* env = std::getenv("AG_NUM_THREADS"); env != nullptr && std::atoi(env) > 0) return std::atoi(env);
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+class Trainer {
+ public:
+  Trainer(TrainOptions options, std::optional<SavedCheckpoint> saved, std::string run_dir, std::ostream& log,
+          bool terminal)
+      : o_(std::move(options)),
+        run_dir_(std::move(run_dir)),
+        log_(log),
+        progress_(log, terminal),
+        data_(load_data(saved)),
+        model_(model_config()),
+        optimizer_(model_->parameters(), ag::optim::AdamWOptions(o_.optim.lr)
+                                             .betas({0.9, 0.98})
+                                             .eps(1e-9)
+                                             .weight_decay(o_.optim.weight_decay)),
+        schedule_(make_schedule(optimizer_, o_)),
+        loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens), .seed = o_.seed}),
+        metrics_((fs::path(run_dir_) / "metrics.jsonl").string(),
+                 saved ? std::optional<int64_t>(saved->state.step) : std::nullopt) {
+    if (saved) {
+      restore_checkpoint(*saved, *model_, optimizer_, *schedule_);
+      state_ = saved->state;
+      loader_.restore(state_.loader);
+      log_ << "resumed at step " << state_.step << " (epoch " << loader_.epoch() + 1 << ", "
+           << format_duration(state_.elapsed_s) << " trained)\n";
+    }
+    log_ << "model: " << model_->num_parameters() << " parameters (d_model " << o_.model.d_model << ", "
+         << o_.model.encoder_layers << "+" << o_.model.decoder_layers << " layers, " << o_.model.nhead
+         << " heads); " << data_.train.size() << " training pairs, " << loader_.num_batches() << " batches an epoch; "
+         << ag::get_num_threads() << " threads\n";
+  }
+
+  TrainResult run() {
+    InterruptHandler handler;
+    session_start_ = Clock::now();
+    elapsed_before_ = state_.elapsed_s;
+    bool interrupted = false;
+    while (!limit_reached()) {
+      std::optional<ag::data::Batch> batch = loader_.next();
+      if (!batch) {  // an epoch is over
+        if (o_.schedule.eval_every == 0) validate();
+        continue;
+      }
+      train_step(*batch);
+      if (o_.schedule.eval_every > 0 && state_.step % o_.schedule.eval_every == 0) {
+        validate();
+      } else if (o_.schedule.save_every > 0 && state_.step % o_.schedule.save_every == 0) {
+        save_checkpoint_now();
+      }
+      if (interrupt_requested()) {
+        interrupted = true;
+        break;
+      }
+    }
+    clear_interrupt();
+    progress_.break_line();
+    TrainResult result;
+    if (interrupted) {
+      save_checkpoint_now();
+      write_loss_curve();
+      log_ << "stopped at step " << state_.step << "; the checkpoint is saved. Continue with:\n  seq2seq train --resume "
+           << run_dir_ << "\n";
+    } else {
+      if (state_.last_eval_step != state_.step) validate();
+      finish(result);
+    }
+    result.run_dir = run_dir_;
+    result.interrupted = interrupted;
+    result.steps = state_.step;
+    result.elapsed_s = elapsed();
+    result.train_losses = state_.train_losses;
+    result.best_score = state_.best_score;
+    return result;
+  }
+
+ private:
+  TrainingData load_data(const std::optional<SavedCheckpoint>& saved) {
+    std::optional<std::pair<Language, Language>> languages;
+    if (saved) languages.emplace(saved->src, saved->tgt);
+    return prepare_training_data(o_.data, o_.model, o_.seed, run_dir_, std::move(languages), log_);
+  }
+
+  ModelConfig model_config() {
+    o_.model.src_vocab_size = static_cast<int64_t>(data_.src.vocab.size());
+    o_.model.tgt_vocab_size = static_cast<int64_t>(data_.tgt.vocab.size());
+    return o_.model;
+  }
+
+  double elapsed() const {
+    return elapsed_before_ + std::chrono::duration<double>(Clock::now() - session_start_).count();
+  }
+
+  bool limit_reached() const {
+    const auto& s = o_.schedule;
+    if (s.max_steps > 0 && state_.step >= s.max_steps) return true;
+    if (s.max_time > 0 && elapsed() >= s.max_time) return true;
+    if (s.epochs > 0 && static_cast<int64_t>(loader_.epoch()) >= s.epochs) return true;
+    return s.target_exact_match > 0 && last_exact_match_ >= s.target_exact_match;
+  }
+
+  void train_step(const ag::data::Batch& batch) {
+    model_->train();
+    optimizer_.zero_grad();
+    const Tensor logits = model_->forward(batch.src_tensor(), batch.src_padding_mask(), batch.tgt_in_tensor());
+    const Tensor loss = ag::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
+                                                          batch.tgt_out_tensor().reshape({-1}), ag::data::Vocab::kPad,
+                                                          o_.optim.label_smoothing);
+    const double value = loss.item();
+    AG_CHECK(std::isfinite(value), "train: the loss became {} at step {}; training diverged. Lower --lr or raise "
+             "--warmup, then start again (or --resume from the last checkpoint)", value, state_.step + 1);
+    loss.backward();
+    if (o_.optim.clip_norm > 0) ag::optim::clip_grad_norm_(model_->parameters(), o_.optim.clip_norm);
+    const double lr = schedule_->get_last_lr().front();
+    optimizer_.step();
+    schedule_->step();
+    ++state_.step;
+    state_.train_losses.push_back(value);
+    session_tokens_ += batch.num_tgt_tokens + static_cast<int64_t>(batch.size * batch.src_len);
+    report_progress(lr);
+  }
+
+  void report_progress(double lr) {
+    const double session_s = std::chrono::duration<double>(Clock::now() - session_start_).count();
+    const int64_t session_steps = ++session_steps_;
+    Progress p;
+    p.epoch = static_cast<int64_t>(loader_.epoch()) + 1;
+    p.step = state_.step;
+    const size_t recent = std::min<size_t>(state_.train_losses.size(), 50);
+    for (size_t i = state_.train_losses.size() - recent; i < state_.train_losses.size(); ++i)
+      p.loss += state_.train_losses[i] / static_cast<double>(recent);
+    p.lr = lr;
+    p.tokens_per_s = session_tokens_ / std::max(session_s, 1e-9);
+    p.elapsed_s = elapsed();
+    const double per_step = session_s / static_cast<double>(session_steps);
+    const auto& s = o_.schedule;
+    auto consider = [&](double eta) { p.eta_s = p.eta_s ? std::min(*p.eta_s, eta) : eta; };
+    if (s.max_steps > 0) consider(static_cast<double>(s.max_steps - state_.step) * per_step);
+    if (s.max_time > 0) consider(s.max_time - p.elapsed_s);
+    if (s.epochs > 0) {
+      const double left = static_cast<double>((s.epochs - static_cast<int64_t>(loader_.epoch())) *
+                                                  static_cast<int64_t>(loader_.num_batches()) -
+                                              static_cast<int64_t>(loader_.position().batch));
+      consider(left * per_step);
+    }
+    progress_.update(p);
+  }
+
+  // Validation scores; the one that picks the best checkpoint is exact match on the built-in task
+  // (what it is judged by) and BLEU on a corpus.
+  void validate() {
+    progress_.break_line();
+    const Evaluation e = evaluate(*model_, data_.src, data_.tgt, data_.valid, data_.valid_pairs, o_.optim.batch_tokens);
+    const double epoch = static_cast<double>(loader_.epoch()) +
+                         static_cast<double>(loader_.position().batch) / std::max<double>(1, loader_.num_batches());
+    const int64_t since = state_.last_eval_step < 0 ? 0 : state_.last_eval_step;
+    double train_loss = 0;
+    for (int64_t i = since; i < state_.step; ++i) train_loss += state_.train_losses[i] / double(state_.step - since);
+    const nlohmann::json entry = {{"epoch", std::round(epoch * 1000) / 1000}, {"step", state_.step},
+                                  {"elapsed_s", std::round(elapsed() * 10) / 10}, {"train_loss", train_loss},
+                                  {"val_loss", e.loss}, {"exact_match", e.exact_match}, {"bleu", e.bleu},
+                                  {"chrf", e.chrf}, {"lr", schedule_->get_last_lr().front()}};
+    metrics_.append(entry);
+    last_exact_match_ = e.exact_match;
+    const double score = o_.data.built_in() ? e.exact_match : e.bleu;
+    const bool best = score > state_.best_score;
+    log_ << fmt::format("validation at step {} (epoch {:.2f}): loss {:.4f} | exact match {:.2f}% | BLEU {:.2f} | "
+                        "chrF {:.2f}{}\n",
+                        state_.step, epoch, e.loss, 100 * e.exact_match, e.bleu, e.chrf, best ? " | best so far" : "")
+         << std::flush;
+    state_.last_eval_step = state_.step;
+    if (best) {
+      state_.best_score = score;
+      state_.best_step = state_.step;
+      save_model((fs::path(run_dir_) / kBestFile).string(), *model_, data_.src, data_.tgt, entry);
+    }
+    save_checkpoint_now();
+  }
+
+  void save_checkpoint_now() {
+    state_.loader = loader_.position();
+    state_.generator_state = ag::default_generator().state();
+    state_.elapsed_s = elapsed();
+    save_checkpoint((fs::path(run_dir_) / kCheckpointFile).string(), o_, data_.src, data_.tgt, *model_, optimizer_,
+                    *schedule_, state_);
+    save_model((fs::path(run_dir_) / kModelFile).string(), *model_, data_.src, data_.tgt,
+               {{"step", state_.step}, {"elapsed_s", state_.elapsed_s}});
+  }
+
+  void write_loss_curve() {
+    std::vector<CurvePoint> validation;
+    for (const auto& entry : metrics_.entries())
+      validation.push_back({entry["step"].get<double>(), entry["val_loss"].get<double>()});
+    ag::write_file_atomically((fs::path(run_dir_) / "loss.svg").string(),
+                              loss_curve_svg(state_.train_losses, validation));
+  }
+
+  // The report at the end of a run, made with the best weights.
+  void finish(TrainResult& result) {
+    write_loss_curve();
+    LoadedModel best = load_model((fs::path(run_dir_) / kBestFile).string());
+    Translator translator(*best.model, data_.src, data_.tgt, SearchOptions{}, o_.optim.batch_tokens);
+    log_ << "best validation score at step " << state_.best_step << "; sample translations:\n";
+    std::vector<std::string> sources;
+    for (size_t i = 0; i < std::min<size_t>(5, data_.valid_pairs.size()); ++i) sources.push_back(data_.valid_pairs[i].src);
+    const std::vector<std::string> outputs = translator.translate(sources);
+    for (size_t i = 0; i < sources.size(); ++i)
+      log_ << "  " << sources[i] << "  =>  " << outputs[i] << "   (reference: " << data_.valid_pairs[i].tgt << ")\n";
+
+    const TokenIds source = data_.src.encode(sources.front());
+    const TokenIds output = translator.translate_ids({source}).front();
+    write_attention_svg((fs::path(run_dir_) / "attention.svg").string(),
+                        cross_attention_map(*best.model, data_.src, data_.tgt, source, output),
+                        "cross-attention, last decoder layer, mean over heads: " + sources.front());
+    if (!data_.test_pairs.empty()) {
+      std::vector<std::string> test_sources, references;
+      for (const auto& pair : data_.test_pairs) {
+        test_sources.push_back(pair.src);
+        references.push_back(data_.tgt.normalize(pair.tgt));
+      }
+      result.test_exact_match = ag::data::exact_match(translator.translate(test_sources), references);
+      log_ << fmt::format("held-out test set: exact match {:.2f}% on {} examples (greedy)\n",
+                          100 * *result.test_exact_match, references.size());
+    }
+    log_ << fmt::format("trained {} steps in {}; wrote {}/{{{}, {}, {}, metrics.jsonl, loss.svg, attention.svg}}\n",
+                        state_.step, format_duration(elapsed()), run_dir_, kBestFile, kModelFile, kCheckpointFile);
+  }
+
+  TrainOptions o_;
+  std::string run_dir_;
+  std::ostream& log_;
+  ProgressLine progress_;
+  TrainingData data_;
+  Seq2Seq model_;
+  ag::optim::AdamW optimizer_;
+  std::unique_ptr<ag::optim::LRScheduler> schedule_;
+  ag::data::DataLoader loader_;
+  MetricsLog metrics_;
+  TrainingState state_;
+  Clock::time_point session_start_;
+  double elapsed_before_ = 0;
+  int64_t session_steps_ = 0;
+  double session_tokens_ = 0;
+  double last_exact_match_ = 0;
+};
+
+}  // namespace
+
+TrainResult train(const TrainOptions& given, const std::function<bool(const std::string&)>& was_given,
+                  std::ostream& log, bool log_is_terminal) {
+  TrainOptions options = given;
+  std::optional<SavedCheckpoint> saved;
+  std::string run_dir;
+  if (!given.resume.empty()) {
+    saved = read_checkpoint(given.resume);
+    options = saved->options;
+    merge_resume_options(was_given, given, options);
+    run_dir = given.resume;
+  } else {
+    finish_train_options(options);
+    run_dir = options.out;
+    prepare_fresh_run_dir(run_dir, options.force);
+  }
+  ag::set_num_threads(resolve_threads(options.threads));
+  ag::manual_seed(options.seed);
+  Trainer trainer(std::move(options), std::move(saved), run_dir, log, log_is_terminal);
+  return trainer.run();
+}
+
+}  // namespace seq2seq

@@ -1,0 +1,231 @@
+// The seq2seq example end to end, on a tiny model and a small date task so the suite takes seconds:
+// training lowers the loss, checkpoints round-trip and refuse damage, an interrupted and resumed run
+// takes exactly the steps of an uninterrupted one, and the searches agree with each other.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "checkpoint.h"
+#include "core/error.h"
+#include "core/generator.h"
+#include "core/serialize.h"
+#include "data/temp_dir.h"
+#include "interrupt.h"
+#include "search.h"
+#include "trainer.h"
+#include "translator.h"
+
+using namespace seq2seq;
+using ag::data::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A model and task small enough to train in about a second, with dropout on so that resuming must
+// restore the random generator too.
+TrainOptions tiny_options(const std::string& out, int64_t max_steps) {
+  TrainOptions o;
+  o.out = out;
+  o.data.task_train = 2000;
+  o.data.task_valid = 40;
+  o.data.task_test = 40;
+  o.model.d_model = 32;
+  o.model.nhead = 2;
+  o.model.encoder_layers = 1;
+  o.model.decoder_layers = 1;
+  o.model.dim_feedforward = 64;
+  o.model.dropout = 0.1;
+  o.model.max_positions = 64;
+  o.optim.batch_tokens = 1024;
+  o.optim.warmup = 10;
+  o.optim.lr = 3e-3;
+  o.schedule.max_steps = max_steps;
+  o.threads = 1;
+  return o;
+}
+
+const auto kNoFlags = [](const std::string&) { return false; };
+
+// Runs quietly, returning the result.
+TrainResult run(const TrainOptions& options, const std::function<bool(const std::string&)>& given = kNoFlags) {
+  std::ostringstream log;
+  return train(options, given, log);
+}
+
+double mean(const std::vector<double>& v, size_t begin, size_t end) {
+  double sum = 0;
+  for (size_t i = begin; i < end; ++i) sum += v[i];
+  return sum / static_cast<double>(end - begin);
+}
+
+// One trained run shared by the tests that only read it.
+const std::string& trained_run() {
+  static TempDir dir;
+  static const std::string path = [] {
+    TrainOptions o = tiny_options(dir.path("run"), 120);
+    o.schedule.eval_every = 60;
+    run(o);
+    return dir.path("run");
+  }();
+  return path;
+}
+
+// The first `count` validation sources of the built-in task as padded ids.
+std::pair<ag::Tensor, ag::Tensor> some_sources(const LoadedModel& loaded, size_t count) {
+  static std::vector<TokenIds> sources;
+  sources.clear();
+  for (const char* text : {"21st of November 2026", "Nov 3, 99", "03.04.1961", "Monday, July 4, 2011", "19991231",
+                           "5 MAR 2040", "12/25/1970"})
+    if (sources.size() < count) sources.push_back(loaded.src.encode(text));
+  std::vector<const TokenIds*> rows;
+  for (const auto& s : sources) rows.push_back(&s);
+  return pad_batch(rows);
+}
+
+}  // namespace
+
+TEST_CASE("seq2seq train: the built-in task's loss falls and every report is written") {
+  const std::string& dir = trained_run();
+  const TrainingState state = read_checkpoint(dir).state;
+  REQUIRE(state.step == 120);
+  REQUIRE(mean(state.train_losses, 100, 120) < 0.7 * mean(state.train_losses, 0, 20));
+  for (const char* name : {kModelFile, kBestFile, kCheckpointFile, "metrics.jsonl", "loss.svg", "attention.svg"})
+    CHECK(fs::exists(fs::path(dir) / name));
+  std::ifstream metrics(fs::path(dir) / "metrics.jsonl");
+  std::string line;
+  int lines = 0;
+  while (std::getline(metrics, line)) {
+    const auto entry = nlohmann::json::parse(line);
+    for (const char* key : {"epoch", "step", "elapsed_s", "train_loss", "val_loss", "exact_match", "bleu"})
+      CHECK(entry.contains(key));
+    ++lines;
+  }
+  CHECK(lines == 2);  // at steps 60 and 120
+}
+
+TEST_CASE("seq2seq checkpoint: weights and vocabularies survive a save and load") {
+  TempDir dir;
+  LoadedModel original = load_model(trained_run());
+  save_model(dir.path("copy.safetensors"), *original.model, original.src, original.tgt, {{"note", "copy"}});
+  LoadedModel copy = load_model(dir.path("copy.safetensors"));
+  CHECK(copy.model->config == original.model->config);
+  CHECK(copy.src.vocab == original.src.vocab);
+  CHECK(copy.tgt.vocab == original.tgt.vocab);
+  const auto a = original.model->state_dict(), b = copy.model->state_dict();
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, tensor] : a) CHECK(tensor.to_vector<float>() == b.at(name).to_vector<float>());
+  Translator ta(*original.model, original.src, original.tgt, {}), tb(*copy.model, copy.src, copy.tgt, {});
+  CHECK(ta.translate({"Nov 3, 99", "21.11.2026"}) == tb.translate({"Nov 3, 99", "21.11.2026"}));
+}
+
+TEST_CASE("seq2seq resume: an interrupted run continues exactly as an uninterrupted one") {
+  TempDir dir;
+  const TrainResult whole = run(tiny_options(dir.path("whole"), 30));
+  REQUIRE(whole.train_losses.size() == 30);
+
+  // Stopped by the step limit mid-epoch, then by Ctrl-C, then run to the end.
+  const TrainResult first = run(tiny_options(dir.path("parts"), 11));
+  REQUIRE(first.steps == 11);
+  TrainOptions again = tiny_options("", 30);
+  again.resume = dir.path("parts");
+  request_interrupt();
+  const TrainResult second = run(again, [](const std::string& flag) { return flag == "--max-steps"; });
+  REQUIRE(second.interrupted);
+  REQUIRE(second.steps == 12);
+  const TrainResult third = run(again, [](const std::string& flag) { return flag == "--max-steps"; });
+  REQUIRE(third.steps == 30);
+  CHECK(third.train_losses == whole.train_losses);  // bit for bit, every step
+
+  const auto a = load_model(dir.path("whole") + "/model.safetensors").model->state_dict();
+  const auto b = load_model(dir.path("parts") + "/model.safetensors").model->state_dict();
+  for (const auto& [name, tensor] : a) CHECK(tensor.to_vector<float>() == b.at(name).to_vector<float>());
+}
+
+TEST_CASE("seq2seq resume: changing the model on --resume is refused, naming the flag") {
+  TempDir dir;
+  run(tiny_options(dir.path("run"), 2));
+  TrainOptions again = tiny_options("", 4);
+  again.resume = dir.path("run");
+  again.model.d_model = 64;
+  REQUIRE_THROWS_WITH(run(again, [](const std::string& flag) { return flag == "--d-model"; }),
+                      Catch::Contains("--d-model was 32 in the saved run but 64 now"));
+}
+
+TEST_CASE("seq2seq train: a fresh run refuses a non-empty --out unless --force") {
+  TempDir dir;
+  std::ofstream(dir.path("notes.txt")) << "mine";
+  REQUIRE_THROWS_WITH(run(tiny_options(dir.path(""), 1)), Catch::Contains("is not empty"));
+  TrainOptions forced = tiny_options(dir.path(""), 1);
+  forced.force = true;
+  run(forced);
+  CHECK(fs::exists(dir.path("notes.txt")));  // --force deletes only what seq2seq wrote
+}
+
+TEST_CASE("seq2seq checkpoint: truncated, corrupted and mismatched files are refused with a message") {
+  TempDir dir;
+  const std::string run_dir = trained_run();
+  fs::copy(run_dir, dir.path("run"));
+  const std::string checkpoint = dir.path("run/") + kCheckpointFile;
+  const auto size = fs::file_size(checkpoint);
+
+  fs::resize_file(checkpoint, size / 2);
+  REQUIRE_THROWS_AS(read_checkpoint(dir.path("run")), ag::Error);
+
+  fs::copy_file(fs::path(run_dir) / kCheckpointFile, checkpoint, fs::copy_options::overwrite_existing);
+  {
+    std::fstream f(checkpoint, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(12);
+    f.write("\x01\x02\x03\x04", 4);  // inside the JSON header
+  }
+  REQUIRE_THROWS_AS(read_checkpoint(dir.path("run")), ag::Error);
+
+  // Weights of one shape under metadata that describes another: a checkpoint from another model.
+  LoadedModel loaded = load_model(run_dir);
+  ModelConfig other = loaded.model->config;
+  other.d_model = 16;
+  Seq2Seq small(other);
+  ag::save_safetensors(dir.path("mixed.safetensors"), small->state_dict(),
+                       ag::load_safetensors(loaded.path).metadata);
+  REQUIRE_THROWS_WITH(load_model(dir.path("mixed.safetensors")), Catch::Contains("do not fit"));
+
+  ag::save_safetensors(dir.path("foreign.safetensors"), small->state_dict());
+  REQUIRE_THROWS_WITH(load_model(dir.path("foreign.safetensors")), Catch::Contains("not a file written by seq2seq"));
+  REQUIRE_THROWS_WITH(load_model(dir.path("missing")), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("seq2seq search: beam search with one beam decodes exactly as greedy search") {
+  LoadedModel loaded = load_model(trained_run());
+  auto [src, padding] = some_sources(loaded, 7);
+  SearchOptions options;
+  options.max_len = 16;
+  const auto greedy = greedy_search(*loaded.model, src, padding, options);
+  CHECK(beam_search(*loaded.model, src, padding, options) == greedy);
+  options.length_penalty = 0.0;
+  CHECK(beam_search(*loaded.model, src, padding, options) == greedy);
+  options.beam_size = 4;
+  CHECK(beam_search(*loaded.model, src, padding, options).size() == greedy.size());
+}
+
+TEST_CASE("seq2seq search: cached incremental decoding gives the tokens of recomputing every prefix") {
+  LoadedModel loaded = load_model(trained_run());
+  auto [src, padding] = some_sources(loaded, 7);
+  for (int64_t beam : {1, 3}) {
+    SearchOptions cached;
+    cached.beam_size = beam;
+    cached.max_len = 14;
+    SearchOptions recomputed = cached;
+    recomputed.incremental = false;
+    CHECK(translate_batch(*loaded.model, src, padding, cached) == translate_batch(*loaded.model, src, padding, recomputed));
+  }
+}
+
+TEST_CASE("seq2seq options: durations and contradictory flags") {
+  CHECK(parse_duration("90") == 90);
+  CHECK(parse_duration("5m") == 300);
+  CHECK(parse_duration("1h30m") == 5400);
+  CHECK_THROWS_WITH(parse_duration("5 minutes"), Catch::Contains("--max-time"));
+  TrainOptions o;
+  o.data.src = "train.de";
+  CHECK_THROWS_WITH(finish_train_options(o), Catch::Contains("--src and --tgt"));
+}
