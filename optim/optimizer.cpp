@@ -108,8 +108,10 @@ void Optimizer::load_state_dict(const StateDict& state) {
     std::vector<std::string> names = state_names(*options.back());
     for (const Tensor& param : params) {
       std::string key_prefix = fmt::format("state.{}.", index);
+      // A parameter never stepped has no state; one that was must have all of it.
       bool stepped = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return in.contains(key_prefix + n); });
-      for (const std::string& n : stepped ? names : std::vector<std::string>{}) {
+      for (size_t k = 0; stepped && k < names.size(); ++k) {
+        const std::string& n = names[k];
         const Tensor& t = in.tensor(key_prefix + n);
         Shape shape = n == "step" ? Shape{} : param.sizes();
         Dtype dtype = n == "step" ? kInt64 : param.dtype();

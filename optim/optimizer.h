@@ -85,9 +85,9 @@ class Optimizer {
     for (ParamGroup& group : param_groups_) {
       const auto& options = static_cast<const Options&>(*group.options);
       for (Tensor& param : group.params) {
-        ParamState& state = state_[index++];
+        size_t i = index++;
         if (!param.grad().defined()) continue;
-        update(options, param, checked_grad(param, index - 1), state);
+        update(options, param, checked_grad(param, i), state_[i]);
         param.impl()->storage->bump_version();
       }
     }

@@ -16,25 +16,8 @@
 #include <memory>
 #include <string>
 
+#include "core/arg.h"
 #include "optim/state_dict.h"
-
-// Options structs with chained setters, as libtorch's TORCH_ARG: inside `struct SGDOptions`,
-// `AG_ARG(double, momentum) = 0;` gives `options.momentum(0.9)` (returns the options) and
-// `options.momentum()`. nn/module.h defines the same macro; optim cannot include nn, so the
-// definition is repeated here and guarded (it belongs in core).
-#ifndef AG_ARG
-#define AG_ARG(T, name)                                                 \
- public:                                                                \
-  auto name(const T& new_##name)->decltype(*this) {                     \
-    this->name##_ = new_##name;                                         \
-    return *this;                                                       \
-  }                                                                     \
-  const T& name() const noexcept { return this->name##_; }              \
-  T& name() noexcept { return this->name##_; }                          \
-                                                                        \
- private:                                                               \
-  T name##_
-#endif
 
 namespace ag::optim {
 
