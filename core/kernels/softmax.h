@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/kernels/fast_math.h"
 #include "core/kernels/strided_loop.h"
 
 namespace ag::kernels {
@@ -26,7 +27,7 @@ void softmax_forward(T* y, const T* x, int64_t rows, int64_t n, bool log) {
     if (m == -std::numeric_limits<T>::infinity()) m = 0;  // an all -inf row: keep exp finite
     T total = 0;
     for (int64_t i = 0; i < n; ++i) {
-      yr[i] = std::exp(xr[i] - m);
+      yr[i] = fast_exp(xr[i] - m);
       total += yr[i];
     }
     if (log) {
@@ -49,7 +50,7 @@ void softmax_backward(T* dx, const T* y, const T* dy, int64_t rows, int64_t n, b
     T dot = 0;
     if (log) {
       for (int64_t i = 0; i < n; ++i) dot += dyr[i];
-      for (int64_t i = 0; i < n; ++i) dxr[i] = dyr[i] - std::exp(yr[i]) * dot;
+      for (int64_t i = 0; i < n; ++i) dxr[i] = dyr[i] - fast_exp(yr[i]) * dot;
     } else {
       for (int64_t i = 0; i < n; ++i) dot += dyr[i] * yr[i];
       for (int64_t i = 0; i < n; ++i) dxr[i] = yr[i] * (dyr[i] - dot);

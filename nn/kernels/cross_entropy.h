@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/kernels/fast_math.h"
 #include "core/kernels/strided_loop.h"
 
 namespace ag::kernels {
@@ -28,7 +29,7 @@ void cross_entropy_forward(T* loss, T* lse, const T* logits, const int64_t* targ
     T m = -std::numeric_limits<T>::infinity(), total = 0, x_sum = 0;
     for (int64_t j = 0; j < C; ++j) m = std::max(m, xr[j]);
     for (int64_t j = 0; j < C; ++j) {
-      total += std::exp(xr[j] - m);
+      total += fast_exp(xr[j] - m);
       x_sum += xr[j];
     }
     lse[r] = m + std::log(total);
@@ -51,7 +52,7 @@ void cross_entropy_backward(T* dlogits, const T* dloss, const T* logits, const T
       std::fill(dxr, dxr + C, T(0));
       continue;
     }
-    for (int64_t j = 0; j < C; ++j) dxr[j] = dloss[r] * (std::exp(xr[j] - lse[r]) - eps / C);
+    for (int64_t j = 0; j < C; ++j) dxr[j] = dloss[r] * (fast_exp(xr[j] - lse[r]) - eps / C);
     dxr[t] -= dloss[r] * (1 - eps);
   }
 }
