@@ -1,4 +1,4 @@
-// Module: registration, traversal, state_dict and printing (see module.h).
+// Module: registration, traversal, state_dict, printing, forward hooks and path scopes (see module.h).
 #include "nn/module.h"
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/autograd/grad_mode.h"
+#include "core/autograd/metadata.h"
 #include "core/autograd/node.h"
 #include "core/ops.h"
 
@@ -215,5 +216,78 @@ std::string Module::to_string() const {
 }
 
 std::ostream& operator<<(std::ostream& out, const Module& module) { return out << module.to_string(); }
+
+// ---- forward hooks ------------------------------------------------------------------------------
+
+RemovableHandle Module::register_forward_pre_hook(ForwardPreHook hook) {
+  AG_CHECK(hook, "register_forward_pre_hook: the hook is empty");
+  if (!hooks_) hooks_ = std::make_shared<detail::ForwardHooks>();
+  hooks_->pre.emplace_back(hooks_->next_id, std::move(hook));
+  return {hooks_, hooks_->next_id++};
+}
+
+RemovableHandle Module::register_forward_hook(ForwardHook hook) {
+  AG_CHECK(hook, "register_forward_hook: the hook is empty");
+  if (!hooks_) hooks_ = std::make_shared<detail::ForwardHooks>();
+  hooks_->post.emplace_back(hooks_->next_id, std::move(hook));
+  return {hooks_, hooks_->next_id++};
+}
+
+void RemovableHandle::remove() {
+  if (auto hooks = hooks_.lock()) {
+    std::erase_if(hooks->pre, [this](const auto& entry) { return entry.first == id_; });
+    std::erase_if(hooks->post, [this](const auto& entry) { return entry.first == id_; });
+  }
+  hooks_.reset();
+}
+
+// The hooks run from copies of the lists, so a hook may remove itself or register another.
+void Module::run_forward_pre_hooks(const std::vector<Tensor>& inputs) {
+  if (!hooks_) return;
+  const auto pre = hooks_->pre;
+  for (const auto& [id, hook] : pre) hook(*this, inputs);
+}
+
+void Module::run_forward_hooks(const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) {
+  if (!hooks_) return;
+  const auto post = hooks_->post;
+  const size_t count = outputs.size();
+  for (const auto& [id, hook] : post) {
+    hook(*this, inputs, outputs);
+    AG_CHECK(outputs.size() == count,
+             "forward hook on {}: the module returned {} tensor(s) but the hook left {}; replace outputs by "
+             "assigning to them, without adding or removing any", type_name_, count, outputs.size());
+  }
+}
+
+// ---- path scopes --------------------------------------------------------------------------------
+
+namespace {
+// The modules whose ModuleScope is open on this thread, innermost last, with their paths.
+thread_local std::vector<std::pair<const Module*, std::string>> open_scopes;
+
+// `module`'s dotted path: found under the innermost open module whose subtree holds it. A module
+// called from outside every open one is a root, "" (named_modules' name for the root), unless
+// other modules are open, when it is named by its type so its ops are not mixed with theirs.
+std::string path_of(const Module& module) {
+  for (auto it = open_scopes.rbegin(); it != open_scopes.rend(); ++it) {
+    const auto& [outer, outer_path] = *it;
+    for (const auto& [name, descendant] : outer->named_modules())
+      if (descendant.get() == &module) return name.empty() ? outer_path : join_name(outer_path, name);
+  }
+  return open_scopes.empty() ? "" : "<" + module.type_name() + ">";
+}
+}  // namespace
+
+ModuleScope::ModuleScope(const Module& module) {
+  if (!autograd::metadata_enabled()) return;
+  std::string path = path_of(module);
+  scope_.emplace(path);
+  open_scopes.emplace_back(&module, std::move(path));
+}
+
+ModuleScope::~ModuleScope() {
+  if (scope_) open_scopes.pop_back();
+}
 
 }  // namespace ag::nn

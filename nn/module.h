@@ -19,21 +19,59 @@
 //
 // The Tensor members are handles to the registered tensors: load_state_dict() and to() change the
 // data behind them in place, so they never go stale.
+//
+// Forward hooks, as PyTorch's, run when a module is called, m(x), but not for m->forward(x):
+//     auto handle = fc->register_forward_hook([](nn::Module& m, const auto& inputs, auto& outputs) {
+//       fmt::print("{}: {}\n", m.type_name(), ag::autograd::summarize(outputs[0]));
+//     });
+//     ...
+//     handle.remove();
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "core/autograd/metadata.h"
 #include "core/tensor.h"
 #include "nn/module_holder.h"
 
 namespace ag::nn {
+
+// A pre-hook sees forward's Tensor arguments (others, like a bool flag or a cache, are left out).
+using ForwardPreHook = std::function<void(Module& module, const std::vector<Tensor>& inputs)>;
+// A hook also sees forward's Tensor outputs (the Tensor returned, or each Tensor of a returned
+// tuple) and may replace one by assigning to it.
+using ForwardHook =
+    std::function<void(Module& module, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs)>;
+
+namespace detail {
+struct ForwardHooks {
+  uint64_t next_id = 0;
+  std::vector<std::pair<uint64_t, ForwardPreHook>> pre;
+  std::vector<std::pair<uint64_t, ForwardHook>> post;
+};
+}  // namespace detail
+
+// Returned by register_forward_(pre_)hook; remove() unregisters that hook (PyTorch's
+// RemovableHandle). Removing twice, or after the module is gone, does nothing.
+class RemovableHandle {
+ public:
+  RemovableHandle() = default;
+  RemovableHandle(std::weak_ptr<detail::ForwardHooks> hooks, uint64_t id) : hooks_(std::move(hooks)), id_(id) {}
+  void remove();
+
+ private:
+  std::weak_ptr<detail::ForwardHooks> hooks_;
+  uint64_t id_ = 0;
+};
 
 class Module : public std::enable_shared_from_this<Module> {
  public:
@@ -101,6 +139,13 @@ class Module : public std::enable_shared_from_this<Module> {
   std::string to_string() const;
   const std::string& type_name() const { return type_name_; }
 
+  // ---- forward hooks (run by m(x), in registration order; see the top of this file) -------------
+  RemovableHandle register_forward_pre_hook(ForwardPreHook hook);
+  RemovableHandle register_forward_hook(ForwardHook hook);
+  bool has_forward_hooks() const { return hooks_ && (!hooks_->pre.empty() || !hooks_->post.empty()); }
+  void run_forward_pre_hooks(const std::vector<Tensor>& inputs);
+  void run_forward_hooks(const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs);
+
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> module);
   void check_new_name(const std::string& name, const char* what) const;
@@ -116,9 +161,64 @@ class Module : public std::enable_shared_from_this<Module> {
   std::deque<std::pair<std::string, Tensor>> parameters_;
   std::deque<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::shared_ptr<detail::ForwardHooks> hooks_;  // made by the first registration
 };
 
 std::ostream& operator<<(std::ostream& out, const Module& module);
+
+namespace detail {
+
+template <typename T>
+constexpr bool is_tensor = std::is_same_v<std::decay_t<T>, Tensor>;
+template <typename T>
+struct is_tuple : std::false_type {};
+template <typename... Ts>
+struct is_tuple<std::tuple<Ts...>> : std::true_type {};
+
+// The Tensors among forward's arguments, in order.
+template <typename... Args>
+std::vector<Tensor> tensor_arguments(const Args&... args) {
+  std::vector<Tensor> out;
+  auto add = [&out](const auto& arg) {
+    if constexpr (is_tensor<decltype(arg)>) out.push_back(arg);
+  };
+  (add(args), ...);
+  return out;
+}
+
+// Calls f(t) on each Tensor forward returned: the result itself, or each Tensor in a tuple.
+template <typename R, typename F>
+void for_each_output(R& result, F&& f) {
+  auto visit = [&f](auto& element) {
+    if constexpr (is_tensor<decltype(element)>) f(element);
+  };
+  if constexpr (is_tuple<R>::value) {
+    std::apply([&visit](auto&... elements) { (visit(elements), ...); }, result);
+  } else {
+    visit(result);
+  }
+}
+
+}  // namespace detail
+
+// What module(args...) does, as PyTorch's Module.__call__: open the module's path scope, run the
+// pre-hooks, forward, then the hooks, which may replace outputs. With no hooks and no metadata
+// being recorded it is just forward. Call it yourself for a module held by pointer, e.g. a
+// ModuleList element: call_module(*layers->ptr<BlockImpl>(i), x).
+template <typename M, typename... Args>
+decltype(auto) call_module(M& module, Args&&... args) {
+  if (!module.has_forward_hooks() && !autograd::metadata_enabled()) return module.forward(std::forward<Args>(args)...);
+  ModuleScope scope(module);
+  const std::vector<Tensor> inputs = detail::tensor_arguments(args...);
+  module.run_forward_pre_hooks(inputs);
+  auto result = module.forward(std::forward<Args>(args)...);
+  std::vector<Tensor> outputs;
+  detail::for_each_output(result, [&outputs](Tensor& t) { outputs.push_back(t); });
+  module.run_forward_hooks(inputs, outputs);
+  size_t next = 0;
+  detail::for_each_output(result, [&](Tensor& t) { t = outputs[next++]; });
+  return result;
+}
 template <typename M>
 std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
   return out << *module;

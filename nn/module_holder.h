@@ -8,15 +8,56 @@
 //     Tensor y = fc(x);            // calls fc->forward(x)
 //     nn::Linear later{nullptr};   // empty until assigned, e.g. from register_module(...)
 // AG_MODULE(Linear) declares the holder class `Linear` for `LinearImpl`.
+//
+// Calling the holder, fc(x), is what PyTorch's module(x) is: forward between the module's forward
+// pre-hooks and hooks (nn/module.h). fc->forward(x) skips the hooks, as module.forward(x) does.
+// Both run inside the module's path scope while node metadata is recorded (core/autograd/scope.h),
+// so anomaly mode and the profile can say an op ran in "decoder.layers.2.multihead_attn".
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
+#include "core/autograd/scope.h"
 #include "core/error.h"
 
 namespace ag::nn {
+
+class Module;
+
+// While node metadata is recorded, pushes `module`'s dotted path as the current scope for its
+// lifetime; otherwise does nothing. The path is found from the modules whose scopes are open: the
+// nearest one whose subtree holds `module` gives the prefix (nn/module.cpp).
+class ModuleScope {
+ public:
+  explicit ModuleScope(const Module& module);
+  ~ModuleScope();
+  ModuleScope(const ModuleScope&) = delete;
+  ModuleScope& operator=(const ModuleScope&) = delete;
+
+ private:
+  std::optional<autograd::ScopeGuard> scope_;
+};
+
+// What holder-> returns: the module pointer, with the module's scope open until the end of the
+// full expression. So in `x = layer->forward_cached(h, cache)` the ops of forward_cached run in
+// layer's scope. (C++ applies -> again to the returned object, reaching the module.)
+template <typename Contained>
+class ScopedModulePointer {
+ public:
+  explicit ScopedModulePointer(Contained* module) : module_(module), scope_(*module) {}
+  Contained* operator->() const { return module_; }
+
+ private:
+  Contained* module_;
+  ModuleScope scope_;
+};
+
+// module(args...): forward with hooks and scope (defined in nn/module.h).
+template <typename M, typename... Args>
+decltype(auto) call_module(M& module, Args&&... args);
 
 template <typename Contained>
 class ModuleHolder {
@@ -35,7 +76,7 @@ class ModuleHolder {
   explicit ModuleHolder(Head&& head, Tail&&... tail)
       : impl_(std::make_shared<Contained>(std::forward<Head>(head), std::forward<Tail>(tail)...)) {}
 
-  Contained* operator->() const { return get(); }
+  ScopedModulePointer<Contained> operator->() const { return ScopedModulePointer<Contained>(get()); }
   Contained& operator*() const { return *get(); }
   Contained* get() const {
     AG_CHECK(impl_ != nullptr, "ModuleHolder: accessing an empty holder (it was made from nullptr and never "
@@ -46,10 +87,10 @@ class ModuleHolder {
   bool is_empty() const noexcept { return impl_ == nullptr; }
   explicit operator bool() const noexcept { return !is_empty(); }
 
-  // fc(x) is fc->forward(x), whatever forward's arguments are.
+  // fc(x) runs fc->forward(x) with fc's hooks, whatever forward's arguments are.
   template <typename... Args>
   decltype(auto) operator()(Args&&... args) const {
-    return get()->forward(std::forward<Args>(args)...);
+    return call_module(*get(), std::forward<Args>(args)...);
   }
   // list[i] is (*list)[i], for containers.
   template <typename Arg>

@@ -7,6 +7,8 @@
 //    of everything its consumers sent it (gradients accumulate, never assign: a tensor used twice
 //    receives the sum of both paths). Apply the node, then pass each input gradient along its edge.
 // 3. Unless retain_graph, free each node's saved tensors as soon as it has run.
+// 4. If anyone is watching (anomaly mode, a profile, a BackwardStepHookGuard), time each node and
+//    report it to them (step_hook.h); otherwise this costs one flag check per backward.
 //
 // Alternatives we did not pick: Marian replays a tape in reverse creation order, which is simple but
 // needs a global tape; PyTorch counts each node's pending dependencies and runs nodes from a ready
@@ -14,20 +16,19 @@
 // node, a reversed DFS post-order gives the same result in a few lines.
 #include "core/autograd/engine.h"
 
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/node.h"
+#include "core/autograd/step_hook.h"
 #include "core/factory.h"
 #include "core/ops.h"
 
 namespace ag::autograd {
 
-namespace {
-
-// Nodes reachable from `root`, each after every node that feeds it gradient.
 std::vector<Node*> topological_order(Node* root) {
   std::vector<Node*> post_order;
   std::unordered_set<Node*> visited{root};
@@ -43,6 +44,21 @@ std::vector<Node*> topological_order(Node* root) {
     }
   }
   return {post_order.rbegin(), post_order.rend()};
+}
+
+namespace {
+
+// node->apply, with errors prefixed by the node's name.
+std::vector<Tensor> apply(Node& node, const Tensor& grad_output) {
+  try {
+    return node.apply(grad_output);
+  } catch (const Error& e) {
+    throw Error(fmt::format("backward through {}: {}", node.name(), e.what()));
+  }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -68,6 +84,8 @@ void backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
   NoGradGuard no_grad;  // the backward computation itself is not recorded
   Edge root_node = gradient_edge(root);
   std::unordered_map<Node*, Tensor> pending{{root_node.get(), seed}};
+  const bool watched = watching_backward();
+  int64_t step = 0;
 
   for (Node* node : topological_order(root_node.get())) {
     auto it = pending.find(node);
@@ -78,12 +96,9 @@ void backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
              "backward: {} received a gradient of shape {} for an output of shape {}", node->name(),
              shape_str(grad_output.sizes()), shape_str(node->output_shape()));
 
-    std::vector<Tensor> grad_inputs;
-    try {
-      grad_inputs = node->apply(grad_output);
-    } catch (const Error& e) {
-      throw Error(fmt::format("backward through {}: {}", node->name(), e.what()));
-    }
+    const auto start = watched ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    std::vector<Tensor> grad_inputs = apply(*node, grad_output);
+    if (watched) report_backward_step({*node, grad_output, grad_inputs, step++, seconds_since(start)});
     if (!retain_graph) node->release_saved();
 
     const std::vector<Edge>& edges = node->next_edges();

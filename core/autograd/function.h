@@ -6,6 +6,8 @@
 //     });
 // If grad mode is on and any input requires grad, this attaches a FunctionNode to `out`, whose
 // next edges lead to the inputs; otherwise it returns `out` untouched and the lambda is dropped.
+// Every op passes through here, so this is also where anomaly mode checks each output for NaN and
+// where node metadata (module path, shapes, FLOPs) is taken when someone records it.
 #pragma once
 #include <initializer_list>
 

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "core/autograd/grad_mode.h"
+#include "core/autograd/scope.h"
 #include "core/ops.h"
 
 namespace ag {
@@ -84,6 +85,11 @@ Edge gradient_edge(const Tensor& t) {
   // use and shared by every op that uses the leaf while the graph lives.
   if (auto existing = impl->grad_accumulator.lock()) return existing;
   auto accumulator = std::make_shared<AccumulateGrad>(t.impl_ptr());
+  if (autograd::metadata_enabled()) {  // a leaf belongs to the scope that first uses it
+    auto metadata = std::make_unique<autograd::NodeMetadata>();
+    metadata->scope = autograd::current_scope();
+    accumulator->set_metadata(std::move(metadata));
+  }
   impl->grad_accumulator = accumulator;
   return accumulator;
 }

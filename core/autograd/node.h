@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/autograd/metadata.h"
 #include "core/tensor.h"
 
 namespace ag {
@@ -49,6 +50,11 @@ class Node {
   void add_pre_hook(Hook hook) { pre_hooks_.push_back(std::move(hook)); }
   Tensor run_pre_hooks(Tensor grad) const;
 
+  // The forward op's module path, shapes, saved tensors and FLOPs, or null when the node was made
+  // while nobody recorded metadata (see autograd/metadata.h).
+  const autograd::NodeMetadata* metadata() const { return metadata_.get(); }
+  void set_metadata(std::unique_ptr<autograd::NodeMetadata> metadata) { metadata_ = std::move(metadata); }
+
  private:
   std::string name_;
   std::vector<Edge> next_edges_;
@@ -56,6 +62,7 @@ class Node {
   Dtype output_dtype_;
   uint64_t sequence_nr_;
   std::vector<Hook> pre_hooks_;
+  std::unique_ptr<autograd::NodeMetadata> metadata_;
 };
 
 // A node whose backward is a function object, written by the op right beside its forward.

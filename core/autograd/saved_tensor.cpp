@@ -1,9 +1,13 @@
 #include "core/autograd/saved_tensor.h"
 
+#include "core/autograd/metadata.h"
+
 namespace ag {
 
 SavedTensor::SavedTensor(const Tensor& t)
-    : data_(t.defined() ? t.detach() : Tensor()), saved_version_(t.defined() ? t.version() : 0) {}
+    : data_(t.defined() ? t.detach() : Tensor()), saved_version_(t.defined() ? t.version() : 0) {
+  if (autograd::metadata_enabled()) autograd::note_saved(t);  // for the profile's memory column
+}
 
 Tensor SavedTensor::unpack() const {
   if (data_.defined()) {

@@ -1,0 +1,115 @@
+// Module forward hooks and pre-hooks: they run when a module is called, m(x), in registration order,
+// parents around children; a hook may replace an output; handles remove them.
+#include <catch2/catch.hpp>
+
+#include "ag.h"
+#include "nn/attention.h"
+#include "nn/container.h"
+#include "nn/linear.h"
+#include "nn/module.h"
+
+using namespace ag;
+
+namespace {
+
+struct TwoLayerImpl : nn::Module {
+  TwoLayerImpl() : Module("TwoLayer") {
+    fc1 = register_module("fc1", nn::Linear(3, 4));
+    fc2 = register_module("fc2", nn::Linear(4, 2));
+  }
+  Tensor forward(const Tensor& x) { return fc2(relu(fc1(x))); }
+  nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+AG_MODULE(TwoLayer);
+
+}  // namespace
+
+TEST_CASE("forward pre-hooks and hooks fire in order, parents around children", "[hooks]") {
+  TwoLayer net;
+  std::vector<std::string> log;
+  auto pre = [&log](const std::string& tag) {
+    return [&log, tag](nn::Module&, const std::vector<Tensor>&) { log.push_back("pre " + tag); };
+  };
+  auto post = [&log](const std::string& tag) {
+    return [&log, tag](nn::Module&, const std::vector<Tensor>&, std::vector<Tensor>&) { log.push_back("post " + tag); };
+  };
+  net->register_forward_pre_hook(pre("net 1"));
+  net->register_forward_pre_hook(pre("net 2"));
+  net->register_forward_hook(post("net 1"));
+  net->register_forward_hook(post("net 2"));
+  net->fc1->register_forward_pre_hook(pre("fc1"));
+  net->fc1->register_forward_hook(post("fc1"));
+  net->fc2->register_forward_hook(post("fc2"));
+  net(randn({5, 3}));
+  CHECK(log == std::vector<std::string>{"pre net 1", "pre net 2", "pre fc1", "post fc1", "post fc2", "post net 1",
+                                        "post net 2"});
+}
+
+TEST_CASE("hooks see the tensor inputs and outputs, and may replace an output", "[hooks]") {
+  nn::Linear fc(3, 2);
+  Tensor x = randn({4, 3});
+  Tensor seen_input, seen_output;
+  fc->register_forward_hook([&](nn::Module& m, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) {
+    CHECK(m.type_name() == "Linear");
+    REQUIRE(inputs.size() == 1);
+    REQUIRE(outputs.size() == 1);
+    seen_input = inputs[0];
+    seen_output = outputs[0];
+    outputs[0] = outputs[0].clamp(-0.1, 0.1);  // e.g. clip activations
+  });
+  Tensor y = fc(x);
+  CHECK(seen_input.is_same(x));
+  CHECK(allclose(y, seen_output.clamp(-0.1, 0.1)));
+  CHECK(y.grad_fn() != nullptr);  // the replacement is part of the graph
+}
+
+TEST_CASE("hooks see every tensor of a tuple output and skip non-tensor arguments", "[hooks]") {
+  nn::MultiheadAttention attention(4, 2);
+  Tensor q = randn({3, 1, 4});
+  size_t input_count = 0, output_count = 0;
+  attention->register_forward_hook([&](nn::Module&, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) {
+    input_count = inputs.size();  // the tensors passed: query, key, value
+    output_count = outputs.size();
+    CHECK(outputs[1].sizes() == Shape{1, 3, 3});  // the averaged attention weights
+  });
+  attention(q, q, q, Tensor(), true);  // the bool need_weights is not a tensor
+  CHECK(input_count == 4);
+  CHECK(output_count == 2);
+}
+
+TEST_CASE("calling forward directly runs no hooks, as in PyTorch", "[hooks]") {
+  nn::Linear fc(3, 2);
+  int calls = 0;
+  fc->register_forward_hook([&](nn::Module&, const auto&, auto&) { ++calls; });
+  fc->forward(randn({1, 3}));
+  CHECK(calls == 0);
+  fc(randn({1, 3}));
+  CHECK(calls == 1);
+}
+
+TEST_CASE("a removed hook no longer fires; removing twice is harmless", "[hooks]") {
+  nn::Linear fc(3, 2);
+  std::vector<int> fired;
+  nn::RemovableHandle first = fc->register_forward_pre_hook([&](nn::Module&, const auto&) { fired.push_back(1); });
+  fc->register_forward_pre_hook([&](nn::Module&, const auto&) { fired.push_back(2); });
+  fc(randn({1, 3}));
+  first.remove();
+  first.remove();
+  fc(randn({1, 3}));
+  CHECK(fired == std::vector<int>{1, 2, 2});
+  CHECK(fc->has_forward_hooks());
+}
+
+TEST_CASE("a hook may not change the number of outputs", "[hooks]") {
+  nn::Linear fc(3, 2);
+  fc->register_forward_hook([](nn::Module&, const auto&, std::vector<Tensor>& outputs) { outputs.push_back(Tensor()); });
+  CHECK_THROWS_WITH(fc(randn({1, 3})), Catch::Contains("forward hook on Linear: the module returned 1 tensor(s) but the hook left 2"));
+}
+
+TEST_CASE("call_module runs hooks for a module held by pointer", "[hooks]") {
+  nn::ModuleList layers(nn::Linear(2, 2));
+  int calls = 0;
+  layers->ptr<nn::LinearImpl>(0)->register_forward_hook([&](nn::Module&, const auto&, auto&) { ++calls; });
+  nn::call_module(*layers->ptr<nn::LinearImpl>(0), randn({1, 2}));
+  CHECK(calls == 1);
+}
