@@ -1,6 +1,7 @@
 // Factories: fresh contiguous tensors filled with constants, ranges, random numbers or given data.
 #include "core/factory.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/generator.h"
@@ -39,7 +40,9 @@ Tensor empty(const Shape& shape, TensorOptions options) {
 }
 
 Tensor full(const Shape& shape, double value, TensorOptions options) {
-  return fill_with(shape, options, [value](int64_t) { return value; });
+  Tensor t = empty(shape, options.dtype_);
+  dispatch_all(t.dtype(), [&]<typename T>() { std::fill_n(t.data_ptr<T>(), t.numel(), static_cast<T>(value)); });
+  return finish(t, options);
 }
 Tensor zeros(const Shape& shape, TensorOptions options) { return full(shape, 0.0, options); }
 Tensor ones(const Shape& shape, TensorOptions options) { return full(shape, 1.0, options); }

@@ -3,6 +3,7 @@
 #include <numbers>
 
 #include "core/autograd/function.h"
+#include "core/kernels/fast_math.h"
 #include "core/ops/op_util.h"
 
 namespace ag {
@@ -54,7 +55,7 @@ Tensor gelu(const Tensor& a, const std::string& approximate) {
   Tensor out = unary_float(a, "gelu", [use_tanh](auto x) {
     using T = decltype(x);
     if (use_tanh) return T(0.5) * x * (1 + std::tanh(T(c) * (x + T(k) * x * x * x)));
-    return T(0.5) * x * (1 + std::erf(x * T(std::numbers::sqrt2 / 2)));
+    return T(0.5) * x * (1 + kernels::fast_erf(x * T(std::numbers::sqrt2 / 2)));
   });
   return record("GeluBackward", {a}, out, [sa = SavedTensor(a), use_tanh](const Tensor& g) {
     return std::vector<Tensor>{binary_float(g, sa.unpack(), "gelu_backward", [use_tanh](auto go, auto x) {
@@ -63,8 +64,8 @@ Tensor gelu(const Tensor& a, const std::string& approximate) {
         T t = std::tanh(T(c) * (x + T(k) * x * x * x));
         return go * (T(0.5) * (1 + t) + T(0.5) * x * (1 - t * t) * T(c) * (1 + 3 * T(k) * x * x));
       }
-      T cdf = T(0.5) * (1 + std::erf(x * T(std::numbers::sqrt2 / 2)));
-      T pdf = std::exp(T(-0.5) * x * x) * T(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
+      T cdf = T(0.5) * (1 + kernels::fast_erf(x * T(std::numbers::sqrt2 / 2)));
+      T pdf = kernels::fast_exp(T(-0.5) * x * x) * T(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
       return go * (cdf + x * pdf);
     })};
   });

@@ -6,6 +6,7 @@
 
 #include "core/kernels/fast_math.h"
 
+using ag::kernels::fast_erf;
 using ag::kernels::fast_exp;
 
 TEST_CASE("fast_exp matches std::exp within 3e-7 relative over float's whole range", "[fast_math]") {
@@ -24,4 +25,13 @@ TEST_CASE("fast_exp gives exactly 0 for -inf, inf past 88.3, and keeps NaN", "[f
   CHECK(std::isinf(fast_exp(inf)));
   CHECK(std::isnan(fast_exp(std::nanf(""))));
   CHECK(fast_exp(1.0) == std::exp(1.0));  // double uses libm
+}
+
+TEST_CASE("fast_erf is within 2e-7 of std::erf and odd", "[fast_math]") {
+  double worst = 0;
+  for (float x = -6.0f; x < 6.0f; x += 0.0003f) worst = std::max(worst, std::abs(fast_erf(x) - std::erf(double(x))));
+  CHECK(worst < 2e-7);
+  CHECK(fast_erf(-0.5f) == -fast_erf(0.5f));
+  CHECK(fast_erf(0.0f) == 0.0f);
+  CHECK(fast_erf(0.5) == std::erf(0.5));
 }
