@@ -89,7 +89,7 @@ LRScheduler::Schedule warmup_cosine_schedule(int64_t warmup_steps, int64_t total
            "({})", total_steps, warmup_steps);
   AG_CHECK(min_lr >= 0, "WarmupCosineLR: min_lr must be >= 0, got {}", min_lr);
   return [=](int64_t step, double base_lr) {
-    if (step < warmup_steps) return base_lr * static_cast<double>(step) / static_cast<double>(warmup_steps);
+    if (step < warmup_steps) return base_lr * static_cast<double>(step + 1) / static_cast<double>(warmup_steps);
     double q = std::min(1.0, static_cast<double>(step - warmup_steps) / static_cast<double>(total_steps - warmup_steps));
     return min_lr + (base_lr - min_lr) * (1 + std::cos(std::numbers::pi * q)) / 2;
   };

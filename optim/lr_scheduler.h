@@ -84,12 +84,14 @@ class NoamLR : public LRScheduler {
   NoamLR(Optimizer& optimizer, int64_t d_model, int64_t warmup_steps, double factor = 1.0);
 };
 
-// Linear warmup from 0, then half a cosine down to a floor, then the floor (Loshchilov & Hutter,
-// "SGDR", 2017; the warmup as Hugging Face's get_cosine_schedule_with_warmup):
-//     step < warmup_steps:  lr = base_lr * step / warmup_steps
+// Linear warmup, then half a cosine down to a floor, then the floor (cosine decay from Loshchilov &
+// Hutter, "SGDR", 2017):
+//     step < warmup_steps:  lr = base_lr * (step + 1) / warmup_steps
 //     afterwards:           lr = min_lr + (base_lr - min_lr) * (1 + cos(pi * q)) / 2,
 //                           q = min(1, (step - warmup_steps) / (total_steps - warmup_steps))
-// min_lr is absolute and the same for every group, as PyTorch's CosineAnnealingLR eta_min.
+// The warmup counts the update about to be taken from 1, so the first update has base_lr /
+// warmup_steps rather than 0 (Hugging Face's get_cosine_schedule_with_warmup starts at 0 and wastes
+// it). min_lr is absolute and the same for every group, as PyTorch's CosineAnnealingLR eta_min.
 class WarmupCosineLR : public LRScheduler {
  public:
   WarmupCosineLR(Optimizer& optimizer, int64_t warmup_steps, int64_t total_steps, double min_lr = 0.0);

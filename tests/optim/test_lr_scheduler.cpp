@@ -44,11 +44,13 @@ TEST_CASE("NoamLR follows factor * d_model^-0.5 * min(step^-0.5, step * warmup^-
 TEST_CASE("WarmupCosineLR warms up linearly, then follows half a cosine to the floor", "[optim][schedule]") {
   TwoGroups t;
   WarmupCosineLR schedule(t.sgd, 10, 110, 0.01);
-  CHECK(t.lr(0) == 0.0);
+  CHECK(t.lr(0) == Approx(0.1));  // the first update is not at lr 0
   advance(schedule, 4);
-  CHECK(t.lr(0) == Approx(0.4));
-  CHECK(t.lr(1) == Approx(0.2));
-  advance(schedule, 6);  // end of warmup: the base lr
+  CHECK(t.lr(0) == Approx(0.5));
+  CHECK(t.lr(1) == Approx(0.25));
+  advance(schedule, 5);  // last warmup step: the base lr
+  CHECK(t.lr(0) == Approx(1.0));
+  advance(schedule, 1);  // the cosine starts at the base lr
   CHECK(t.lr(0) == Approx(1.0));
   advance(schedule, 50);  // halfway down: the mean of base and floor
   CHECK(t.lr(0) == Approx((1.0 + 0.01) / 2));

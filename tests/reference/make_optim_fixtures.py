@@ -42,7 +42,7 @@ def noam(step, base_lr, d_model, warmup, factor):
 
 def warmup_cosine(step, base_lr, warmup, total, min_lr):
     if step < warmup:
-        return base_lr * step / warmup
+        return base_lr * (step + 1) / warmup
     q = min(1.0, (step - warmup) / (total - warmup))
     return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * q)) / 2
 
