@@ -39,9 +39,10 @@ inline float fast_exp(float x) {
 
 inline double fast_exp(double x) { return std::exp(x); }
 
-// erf for GELU, by Abramowitz & Stegun's formula 7.1.26 (absolute error 1.5e-7 in exact arithmetic,
-// under 5e-7 evaluated in float; GELU's relative error stays near 2e-7):  erf(x) = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) e^(-x^2),
-// t = 1 / (1 + p|x|), odd in x. Double precision uses libm.
+// erf for GELU, by Abramowitz & Stegun's formula 7.1.26 (absolute error 1.5e-7 in exact
+// arithmetic, under 5e-7 evaluated in float, so GELU's relative error stays near 2e-7):
+//     erf(x) = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) e^(-x^2),  t = 1 / (1 + p|x|),
+// odd in x. Double precision uses libm.
 inline float fast_erf(float x) {
   const float a = x < 0 ? -x : x;
   const float t = 1.f / (1.f + 0.3275911f * a);
