@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "core/factory.h"
 #include "core/error.h"
+#include "core/factory.h"
 #include "data/vocab.h"
 
 namespace ag::data {
@@ -14,8 +14,9 @@ namespace {
 void fill_row(std::vector<int64_t>& matrix, std::vector<uint8_t>* padding, int64_t row, int64_t width,
               std::span<const int64_t> ids) {
   std::copy(ids.begin(), ids.end(), matrix.begin() + row * width);
-  if (padding) std::fill(padding->begin() + row * width + static_cast<int64_t>(ids.size()),
-                         padding->begin() + (row + 1) * width, uint8_t{1});
+  if (padding)
+    std::fill(padding->begin() + row * width + static_cast<int64_t>(ids.size()), padding->begin() + (row + 1) * width,
+              uint8_t{1});
 }
 
 Tensor mask_tensor(const std::vector<uint8_t>& mask, int64_t rows, int64_t cols) {

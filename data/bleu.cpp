@@ -22,8 +22,7 @@ struct BleuStats {
 };
 
 void check_options(const BleuOptions& o) {
-  AG_CHECK(o.tokenize == "13a" || o.tokenize == "none", "BLEU: unknown tokenizer '{}'; choose 13a or none",
-           o.tokenize);
+  AG_CHECK(o.tokenize == "13a" || o.tokenize == "none", "BLEU: unknown tokenizer '{}'; choose 13a or none", o.tokenize);
   AG_CHECK(o.smooth == "exp" || o.smooth == "none" || o.smooth == "floor" || o.smooth == "add-k",
            "BLEU: unknown smoothing '{}'; choose exp, none, floor or add-k", o.smooth);
   AG_CHECK(o.max_order >= 1, "BLEU: max_order must be at least 1, got {}", o.max_order);
@@ -147,8 +146,10 @@ BleuScore score_from_stats(const BleuStats& s, const BleuOptions& o, size_t num_
 void check_reference_streams(size_t num_hypotheses, const ReferenceStreams& references, const char* metric) {
   AG_CHECK(!references.empty(), "{}: no references given", metric);
   for (size_t r = 0; r < references.size(); ++r) {
-    AG_CHECK(references[r].size() == num_hypotheses, "{}: there are {} hypotheses but reference stream {} has {} "
-             "lines; every stream needs one line per hypothesis", metric, num_hypotheses, r + 1, references[r].size());
+    AG_CHECK(references[r].size() == num_hypotheses,
+             "{}: there are {} hypotheses but reference stream {} has {} "
+             "lines; every stream needs one line per hypothesis",
+             metric, num_hypotheses, r + 1, references[r].size());
   }
 }
 

@@ -23,11 +23,11 @@ namespace ag::data {
 using ReferenceStreams = std::vector<std::vector<std::string>>;
 
 struct BleuOptions {
-  bool lowercase = false;         // Unicode-aware, like Python's str.lower()
-  bool effective_order = false;   // drop n-gram orders that have no n-grams at all
-  std::string tokenize = "13a";   // "13a", or "none" for text that is already tokenized
-  std::string smooth = "exp";     // "exp", "none", "floor" or "add-k"
-  double smooth_value = -1;       // for floor (default 0.1) and add-k (default 1)
+  bool lowercase = false;        // Unicode-aware, like Python's str.lower()
+  bool effective_order = false;  // drop n-gram orders that have no n-grams at all
+  std::string tokenize = "13a";  // "13a", or "none" for text that is already tokenized
+  std::string smooth = "exp";    // "exp", "none", "floor" or "add-k"
+  double smooth_value = -1;      // for floor (default 0.1) and add-k (default 1)
   int max_order = 4;
 };
 

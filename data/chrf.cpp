@@ -76,8 +76,10 @@ double f_score(const ChrfStats& stats, const ChrfOptions& o) {
 
 ChrfScore corpus_chrf(const std::vector<std::string>& hypotheses, const ReferenceStreams& references,
                       const ChrfOptions& options) {
-  AG_CHECK(options.char_order >= 1 && options.beta >= 1, "chrF: char_order and beta must be at least 1, got {} "
-           "and {}", options.char_order, options.beta);
+  AG_CHECK(options.char_order >= 1 && options.beta >= 1,
+           "chrF: char_order and beta must be at least 1, got {} "
+           "and {}",
+           options.char_order, options.beta);
   check_reference_streams(hypotheses.size(), references, "chrF");
   ChrfStats total(3 * static_cast<size_t>(options.char_order), 0);
   for (size_t i = 0; i < hypotheses.size(); ++i) {

@@ -22,8 +22,8 @@ struct ChrfOptions {
   int char_order = 6;
   int beta = 2;
   bool lowercase = false;
-  bool whitespace = false;      // keep whitespace inside character n-grams
-  bool eps_smoothing = false;   // chrF++.py's smoothing of every order instead of the effective order
+  bool whitespace = false;     // keep whitespace inside character n-grams
+  bool eps_smoothing = false;  // chrF++.py's smoothing of every order instead of the effective order
 };
 
 struct ChrfScore : Score {

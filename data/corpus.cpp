@@ -32,8 +32,8 @@ std::string CorpusStats::summary() const {
 }
 
 void check_same_line_count(const std::string& name_a, size_t lines_a, const std::string& name_b, size_t lines_b) {
-  AG_CHECK(lines_a == lines_b, "{} has {} lines but {} has {} lines; the files must be aligned line by line",
-           name_a, lines_a, name_b, lines_b);
+  AG_CHECK(lines_a == lines_b, "{} has {} lines but {} has {} lines; the files must be aligned line by line", name_a,
+           lines_a, name_b, lines_b);
 }
 
 ParallelCorpus read_parallel(const std::string& src_path, const std::string& tgt_path, const FilterOptions& filter) {
@@ -53,8 +53,7 @@ ParallelCorpus read_tsv(const std::string& path, const FilterOptions& filter) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
     const size_t tab = line.find('\t');
-    AG_CHECK(tab != std::string_view::npos, "{}:{}: expected 'source<TAB>target' but the line has no tab", path,
-             i + 1);
+    AG_CHECK(tab != std::string_view::npos, "{}:{}: expected 'source<TAB>target' but the line has no tab", path, i + 1);
     const std::string_view src = line.substr(0, tab);
     const std::string_view tgt = line.substr(tab + 1, line.find('\t', tab + 1) - tab - 1);
     if (keep(src, tgt, filter, corpus.stats)) corpus.pairs.push_back({std::string(src), std::string(tgt)});

@@ -78,9 +78,8 @@ std::vector<std::vector<size_t>> DataLoader::cut_into_batches(const std::vector<
   size_t longest = 0;  // the largest cost in `current`
   for (size_t i : order) {
     const size_t c = cost(i);
-    const bool full = options_.max_tokens > 0
-                          ? (current.size() + 1) * std::max(longest, c) > options_.max_tokens
-                          : current.size() == options_.batch_size;
+    const bool full = options_.max_tokens > 0 ? (current.size() + 1) * std::max(longest, c) > options_.max_tokens
+                                              : current.size() == options_.batch_size;
     if (full && !current.empty()) {
       batches.push_back(std::move(current));
       current.clear();
@@ -96,15 +95,19 @@ std::vector<std::vector<size_t>> DataLoader::cut_into_batches(const std::vector<
 LoaderPosition DataLoader::position() const { return {epoch_, batch_, epoch_start_state_, dataset_.size()}; }
 
 void DataLoader::restore(const LoaderPosition& position) {
-  AG_CHECK(position.dataset_size == dataset_.size(), "DataLoader::restore: the position was saved for a dataset "
-           "of {} examples, but this one has {}", position.dataset_size, dataset_.size());
+  AG_CHECK(position.dataset_size == dataset_.size(),
+           "DataLoader::restore: the position was saved for a dataset "
+           "of {} examples, but this one has {}",
+           position.dataset_size, dataset_.size());
   std::istringstream state(position.rng_state);
   state >> rng_;
   AG_CHECK(!state.fail(), "DataLoader::restore: the saved generator state is not a std::mt19937_64 state");
   epoch_ = position.epoch;
   plan_epoch();
-  AG_CHECK(position.batch <= plan_.size(), "DataLoader::restore: batch {} is past the end of epoch {} ({} batches); "
-           "were the loader options changed?", position.batch, position.epoch, plan_.size());
+  AG_CHECK(position.batch <= plan_.size(),
+           "DataLoader::restore: batch {} is past the end of epoch {} ({} batches); "
+           "were the loader options changed?",
+           position.batch, position.epoch, plan_.size());
   batch_ = position.batch;
 }
 

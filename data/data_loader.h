@@ -26,19 +26,19 @@
 namespace ag::data {
 
 struct LoaderOptions {
-  size_t batch_size = 32;    // sentences per batch, when max_tokens is 0
-  size_t max_tokens = 0;     // token budget: B * max(S, T) <= max_tokens (an example over budget goes alone)
+  size_t batch_size = 32;  // sentences per batch, when max_tokens is 0
+  size_t max_tokens = 0;   // token budget: B * max(S, T) <= max_tokens (an example over budget goes alone)
   bool shuffle = true;
-  bool bucket = true;        // group sentences of similar length
-  size_t pool_batches = 100; // how many batches' worth of examples are length-sorted together
+  bool bucket = true;         // group sentences of similar length
+  size_t pool_batches = 100;  // how many batches' worth of examples are length-sorted together
   uint64_t seed = 0;
 };
 
 struct LoaderPosition {
   uint64_t epoch = 0;
-  uint64_t batch = 0;        // the next batch to yield within the epoch
-  std::string rng_state;     // the generator at the start of `epoch`
-  size_t dataset_size = 0;   // checked on restore: a position only fits the dataset it came from
+  uint64_t batch = 0;       // the next batch to yield within the epoch
+  std::string rng_state;    // the generator at the start of `epoch`
+  size_t dataset_size = 0;  // checked on restore: a position only fits the dataset it came from
 };
 void to_json(nlohmann::json& j, const LoaderPosition& p);
 void from_json(const nlohmann::json& j, LoaderPosition& p);

@@ -14,23 +14,25 @@ struct Date {
   unsigned weekday;  // 0 = Sunday, as std::chrono::weekday::c_encoding
 };
 
-constexpr std::array<std::string_view, 12> kMonths = {"January", "February", "March",     "April",   "May",      "June",
-                                                      "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<std::string_view, 12> kMonths = {"January",   "February", "March",    "April",
+                                                      "May",       "June",     "July",     "August",
+                                                      "September", "October",  "November", "December"};
 constexpr std::array<std::string_view, 7> kWeekdays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                        "Thursday", "Friday", "Saturday"};
 
 std::string_view month(const Date& t) { return kMonths[t.month - 1]; }
 std::string_view mon(const Date& t) { return month(t).substr(0, 3); }
 std::string_view weekday(const Date& t) { return kWeekdays[t.weekday]; }
+std::string_view wkd(const Date& t) { return weekday(t).substr(0, 3); }
 int yy(const Date& t) { return t.year % 100; }
 
 // 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st, 22nd, 23rd, ..., 31st.
 std::string ordinal(int day) {
   const char* suffix = (day % 100 >= 11 && day % 100 <= 13) ? "th"
-                       : day % 10 == 1                        ? "st"
-                       : day % 10 == 2                        ? "nd"
-                       : day % 10 == 3                        ? "rd"
-                                                              : "th";
+                       : day % 10 == 1                      ? "st"
+                       : day % 10 == 2                      ? "nd"
+                       : day % 10 == 3                      ? "rd"
+                                                            : "th";
   return fmt::format("{}{}", day, suffix);
 }
 
@@ -39,27 +41,27 @@ using Format = std::string (*)(const Date&);
 // Numeric formats first, then formats with words. Keep the conventions of date_task.h: a year-last
 // "/" is always US month/day, a year-last "." or "-" is always day-month.
 constexpr Format kFormats[] = {
-    [](const Date& t) { return fmt::format("{:02}.{:02}.{}", t.day, t.month, t.year); },      // 21.11.2026
-    [](const Date& t) { return fmt::format("{}.{}.{}", t.day, t.month, t.year); },            // 1.2.2026
-    [](const Date& t) { return fmt::format("{:02}.{:02}.{:02}", t.day, t.month, yy(t)); },    // 21.11.26
-    [](const Date& t) { return fmt::format("{:02}-{:02}-{}", t.day, t.month, t.year); },      // 21-11-2026
-    [](const Date& t) { return fmt::format("{:02}/{:02}/{}", t.month, t.day, t.year); },      // 11/21/2026
-    [](const Date& t) { return fmt::format("{}/{}/{:02}", t.month, t.day, yy(t)); },          // 11/21/26
-    [](const Date& t) { return fmt::format("{}/{:02}/{:02}", t.year, t.month, t.day); },      // 2026/11/21
-    [](const Date& t) { return fmt::format("{}{:02}{:02}", t.year, t.month, t.day); },        // 20261121
-    [](const Date& t) { return fmt::format("{}-{:02}-{:02}", t.year, t.month, t.day); },      // 2026-11-21
-    [](const Date& t) { return fmt::format("{} {} {}", t.day, mon(t), t.year); },             // 21 Nov 2026
-    [](const Date& t) { return fmt::format("{}-{}-{}", t.day, mon(t), t.year); },             // 21-Nov-2026
-    [](const Date& t) { return fmt::format("{} {} {}", t.day, month(t), t.year); },           // 21 November 2026
-    [](const Date& t) { return fmt::format("{} {}, {}", mon(t), t.day, t.year); },            // Nov 21, 2026
-    [](const Date& t) { return fmt::format("{} {}, {:02}", mon(t), t.day, yy(t)); },          // Nov 21, 26
-    [](const Date& t) { return fmt::format("{} {}, {}", month(t), t.day, t.year); },          // November 21, 2026
-    [](const Date& t) { return fmt::format("{} {} {}", month(t), t.day, t.year); },           // November 21 2026
-    [](const Date& t) { return fmt::format("{} of {} {}", ordinal(t.day), month(t), t.year); },        // 21st of ...
-    [](const Date& t) { return fmt::format("the {} of {}, {}", ordinal(t.day), month(t), t.year); },   // the 21st ...
-    [](const Date& t) { return fmt::format("{} {}, {}", month(t), ordinal(t.day), t.year); },          // November 21st, 2026
-    [](const Date& t) { return fmt::format("{}, {} {}, {}", weekday(t), month(t), t.day, t.year); },   // Saturday, ...
-    [](const Date& t) { return fmt::format("{} {} {} {}", weekday(t).substr(0, 3), t.day, mon(t), t.year); },  // Sat 21 Nov 2026
+    [](const Date& t) { return fmt::format("{:02}.{:02}.{}", t.day, t.month, t.year); },         // 21.11.2026
+    [](const Date& t) { return fmt::format("{}.{}.{}", t.day, t.month, t.year); },               // 1.2.2026
+    [](const Date& t) { return fmt::format("{:02}.{:02}.{:02}", t.day, t.month, yy(t)); },       // 21.11.26
+    [](const Date& t) { return fmt::format("{:02}-{:02}-{}", t.day, t.month, t.year); },         // 21-11-2026
+    [](const Date& t) { return fmt::format("{:02}/{:02}/{}", t.month, t.day, t.year); },         // 11/21/2026
+    [](const Date& t) { return fmt::format("{}/{}/{:02}", t.month, t.day, yy(t)); },             // 11/21/26
+    [](const Date& t) { return fmt::format("{}/{:02}/{:02}", t.year, t.month, t.day); },         // 2026/11/21
+    [](const Date& t) { return fmt::format("{}{:02}{:02}", t.year, t.month, t.day); },           // 20261121
+    [](const Date& t) { return fmt::format("{}-{:02}-{:02}", t.year, t.month, t.day); },         // 2026-11-21
+    [](const Date& t) { return fmt::format("{} {} {}", t.day, mon(t), t.year); },                // 21 Nov 2026
+    [](const Date& t) { return fmt::format("{}-{}-{}", t.day, mon(t), t.year); },                // 21-Nov-2026
+    [](const Date& t) { return fmt::format("{} {} {}", t.day, month(t), t.year); },              // 21 November 2026
+    [](const Date& t) { return fmt::format("{} {}, {}", mon(t), t.day, t.year); },               // Nov 21, 2026
+    [](const Date& t) { return fmt::format("{} {}, {:02}", mon(t), t.day, yy(t)); },             // Nov 21, 26
+    [](const Date& t) { return fmt::format("{} {}, {}", month(t), t.day, t.year); },             // November 21, 2026
+    [](const Date& t) { return fmt::format("{} {} {}", month(t), t.day, t.year); },              // November 21 2026
+    [](const Date& t) { return fmt::format("{} of {} {}", ordinal(t.day), month(t), t.year); },  // 21st of ...
+    [](const Date& t) { return fmt::format("the {} of {}, {}", ordinal(t.day), month(t), t.year); },  // the 21st ...
+    [](const Date& t) { return fmt::format("{} {}, {}", month(t), ordinal(t.day), t.year); },  // November 21st, 2026
+    [](const Date& t) { return fmt::format("{}, {} {}, {}", weekday(t), month(t), t.day, t.year); },  // Saturday, ...
+    [](const Date& t) { return fmt::format("{} {} {} {}", wkd(t), t.day, mon(t), t.year); },          // Sat 21 Nov 2026
 };
 
 // Most sources keep their natural case; some are all lower or all upper case ("21 NOV 2026").

@@ -10,8 +10,8 @@ namespace {
 
 template <typename T>
 double exact_match_of(const std::vector<T>& hypotheses, const std::vector<T>& references) {
-  AG_CHECK(hypotheses.size() == references.size(), "exact_match: {} hypotheses but {} references",
-           hypotheses.size(), references.size());
+  AG_CHECK(hypotheses.size() == references.size(), "exact_match: {} hypotheses but {} references", hypotheses.size(),
+           references.size());
   if (hypotheses.empty()) return 0.0;
   size_t equal = 0;
   for (size_t i = 0; i < hypotheses.size(); ++i) equal += hypotheses[i] == references[i];
@@ -58,9 +58,11 @@ double perplexity(double total_nll, int64_t num_tokens) {
 }
 
 ClassificationReport precision_recall_f1(std::span<const int64_t> predicted, std::span<const int64_t> gold) {
-  AG_CHECK(predicted.size() == gold.size(), "precision_recall_f1: {} predictions but {} gold labels",
-           predicted.size(), gold.size());
-  struct Counts { int64_t true_pos = 0, predicted = 0, actual = 0; };
+  AG_CHECK(predicted.size() == gold.size(), "precision_recall_f1: {} predictions but {} gold labels", predicted.size(),
+           gold.size());
+  struct Counts {
+    int64_t true_pos = 0, predicted = 0, actual = 0;
+  };
   std::map<int64_t, Counts> counts;
   Counts all;
   for (size_t i = 0; i < gold.size(); ++i) {

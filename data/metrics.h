@@ -11,8 +11,7 @@ namespace ag::data {
 
 // The fraction (0..1) of positions where predicted == target, skipping positions whose target is
 // `ignore_id` (padding, by default): feed it argmax(logits) and Batch::tgt_out, both (B,T) flattened.
-double token_accuracy(std::span<const int64_t> predicted, std::span<const int64_t> target,
-                      int64_t ignore_id = 0);
+double token_accuracy(std::span<const int64_t> predicted, std::span<const int64_t> target, int64_t ignore_id = 0);
 
 // The fraction (0..1) of hypotheses equal to their reference, whole sequence at once.
 double exact_match(const std::vector<std::string>& hypotheses, const std::vector<std::string>& references);
@@ -29,8 +28,8 @@ struct ClassScores {
 
 struct ClassificationReport {
   std::map<int64_t, ClassScores> per_class;  // every class that occurs in gold or predicted labels
-  ClassScores micro;  // from the summed counts; for single-label data all three equal accuracy
-  ClassScores macro;  // the unweighted mean over per_class
+  ClassScores micro;                         // from the summed counts; for single-label data all three equal accuracy
+  ClassScores macro;                         // the unweighted mean over per_class
 };
 
 // Precision, recall and F1 as scikit-learn computes them (zero_division=0): a class never predicted

@@ -19,7 +19,8 @@ inline uint64_t uniform_below(Rng& rng, uint64_t n) {
   constexpr uint64_t max = std::numeric_limits<uint64_t>::max();
   const uint64_t limit = max - max % n;
   uint64_t x;
-  do x = rng(); while (x >= limit);
+  do x = rng();
+  while (x >= limit);
   return x % n;
 }
 

@@ -42,11 +42,16 @@ SentencePieceTokenizer SentencePieceTokenizer::train(const std::vector<std::stri
   AG_CHECK(!files.empty(), "SentencePieceTokenizer::train: no training files given");
   std::vector<std::string> lines;
   for (const auto& file : files) {
-    for (auto& line : read_lines(file)) {
-      if (!line.empty()) lines.push_back(std::move(line));
-    }
+    for (auto& line : read_lines(file)) lines.push_back(std::move(line));
   }
-  AG_CHECK(!lines.empty(), "SentencePieceTokenizer::train: the training files have no non-empty line");
+  return train_on_lines(std::move(lines), model_prefix, options);
+}
+
+SentencePieceTokenizer SentencePieceTokenizer::train_on_lines(std::vector<std::string> lines,
+                                                              const std::string& model_prefix,
+                                                              const SentencePieceOptions& options) {
+  std::erase_if(lines, [](const std::string& line) { return line.empty(); });
+  AG_CHECK(!lines.empty(), "SentencePiece training of '{}': no non-empty sentence to train on", model_prefix);
   const std::unordered_map<std::string, std::string> args = {
       {"model_prefix", model_prefix},
       {"model_type", options.model_type},
@@ -56,10 +61,14 @@ SentencePieceTokenizer SentencePieceTokenizer::train(const std::vector<std::stri
       {"input_sentence_size", std::to_string(options.max_sentences)},
       {"shuffle_input_sentence", "true"},
       {"num_threads", std::to_string(options.num_threads)},
-      {"pad_id", std::to_string(Vocab::kPad)}, {"pad_piece", std::string(Vocab::kPadPiece)},
-      {"unk_id", std::to_string(Vocab::kUnk)}, {"unk_piece", std::string(Vocab::kUnkPiece)},
-      {"bos_id", std::to_string(Vocab::kBos)}, {"bos_piece", std::string(Vocab::kBosPiece)},
-      {"eos_id", std::to_string(Vocab::kEos)}, {"eos_piece", std::string(Vocab::kEosPiece)},
+      {"pad_id", std::to_string(Vocab::kPad)},
+      {"pad_piece", std::string(Vocab::kPadPiece)},
+      {"unk_id", std::to_string(Vocab::kUnk)},
+      {"unk_piece", std::string(Vocab::kUnkPiece)},
+      {"bos_id", std::to_string(Vocab::kBos)},
+      {"bos_piece", std::string(Vocab::kBosPiece)},
+      {"eos_id", std::to_string(Vocab::kEos)},
+      {"eos_piece", std::string(Vocab::kEosPiece)},
       {"minloglevel", options.verbose ? "0" : "2"},
   };
   LineIterator iterator(std::move(lines));

@@ -30,7 +30,7 @@ struct SentencePieceOptions {
   bool hard_vocab_limit = true;        // false: a corpus too small for vocab_size gets a smaller vocabulary
   size_t max_sentences = 0;            // train on a random sample of this many sentences; 0 = all
   int num_threads = 2;
-  bool verbose = false;                // SentencePiece's own progress log on stderr
+  bool verbose = false;  // SentencePiece's own progress log on stderr
 };
 
 class SentencePieceTokenizer final : public Tokenizer {
@@ -42,6 +42,10 @@ class SentencePieceTokenizer final : public Tokenizer {
   // `<model_prefix>.model` and `<model_prefix>.vocab`.
   static SentencePieceTokenizer train(const std::vector<std::string>& files, const std::string& model_prefix,
                                       const SentencePieceOptions& options = {});
+
+  // The same from sentences in memory (empty ones are skipped), with no text file in between.
+  static SentencePieceTokenizer train_on_lines(std::vector<std::string> lines, const std::string& model_prefix,
+                                               const SentencePieceOptions& options = {});
 
   std::vector<std::string> encode(std::string_view text) const override;
   std::string decode(const std::vector<std::string>& pieces) const override;

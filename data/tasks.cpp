@@ -21,9 +21,10 @@ void fill_split(const std::function<TextPair(Rng&)>& draw, Rng& rng, size_t coun
   while (out.size() < count) {
     TextPair pair = draw(rng);
     if (!seen.insert(pair.src).second) {
-      AG_CHECK(++misses < kMaxMisses, "make_splits: the task produced only {} distinct sources; asked for {} more "
-               "in the {} split. Ask for fewer examples or make the task larger", seen.size(), count - out.size(),
-               split);
+      AG_CHECK(++misses < kMaxMisses,
+               "make_splits: the task produced only {} distinct sources; asked for {} more "
+               "in the {} split. Ask for fewer examples or make the task larger",
+               seen.size(), count - out.size(), split);
       continue;
     }
     misses = 0;
@@ -62,8 +63,8 @@ TextPair draw_sequence_example(SequenceTask task, Rng& rng, const SequenceTaskOp
   AG_CHECK(options.min_len >= 1 && options.min_len <= options.max_len,
            "sequence task: need 1 <= min_len <= max_len, got min_len {} and max_len {}", options.min_len,
            options.max_len);
-  const auto len = static_cast<size_t>(uniform_int(rng, static_cast<int64_t>(options.min_len),
-                                                   static_cast<int64_t>(options.max_len)));
+  const auto len = static_cast<size_t>(
+      uniform_int(rng, static_cast<int64_t>(options.min_len), static_cast<int64_t>(options.max_len)));
   std::vector<char> symbols(len);
   for (char& s : symbols) s = kSymbols[uniform_below(rng, options.num_symbols)];
   std::vector<char> answer = symbols;
@@ -78,7 +79,8 @@ TaskSplits make_task_splits(const std::string& name, SplitSizes sizes, uint64_t 
                             : name == "reverse" ? SequenceTask::kReverse
                             : name == "sort"    ? SequenceTask::kSort
                                                 : throw Error(fmt::format("unknown task '{}'; choose dates, copy, "
-                                                                          "reverse or sort", name));
+                                                                             "reverse or sort",
+                                                                          name));
   return make_splits([task](Rng& rng) { return draw_sequence_example(task, rng); }, sizes, seed);
 }
 

@@ -38,7 +38,7 @@ TaskSplits make_splits(const std::function<TextPair(Rng&)>& draw, SplitSizes siz
 enum class SequenceTask { kCopy, kReverse, kSort };
 
 struct SequenceTaskOptions {
-  size_t num_symbols = 10;      // symbols are the first of "abc...xyz0123456789"
+  size_t num_symbols = 10;  // symbols are the first of "abc...xyz0123456789"
   size_t min_len = 1;
   size_t max_len = 12;
   std::string separator = " ";  // between symbols; "" gives "caf"

@@ -51,9 +51,10 @@ std::vector<std::string> split_lines(std::string_view text, const std::string& n
     std::string_view line = text.substr(start, end - start);
     if (line.ends_with('\r')) line.remove_suffix(1);
     const size_t bad = utf8::find_invalid(line);
-    AG_CHECK(bad == std::string_view::npos, "{}:{}: invalid UTF-8 at byte {} of the line (byte 0x{:02X}); "
-             "convert the file to UTF-8, e.g. with iconv", name, lines.size() + 1, bad + 1,
-             static_cast<unsigned char>(line[bad]));
+    AG_CHECK(bad == std::string_view::npos,
+             "{}:{}: invalid UTF-8 at byte {} of the line (byte 0x{:02X}); "
+             "convert the file to UTF-8, e.g. with iconv",
+             name, lines.size() + 1, bad + 1, static_cast<unsigned char>(line[bad]));
     lines.emplace_back(line);
     start = end + 1;
   }

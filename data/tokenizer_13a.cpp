@@ -17,7 +17,8 @@ namespace ag::data {
 namespace {
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -62,13 +63,16 @@ std::string tokenize_13a(std::string_view input) {
   }
   std::string spaced;
   for (char c : " " + line + " ") {
-    if (is_13a_symbol(c)) spaced.append(1, ' ').append(1, c).append(1, ' ');
-    else spaced += c;
+    if (is_13a_symbol(c))
+      spaced.append(1, ' ').append(1, c).append(1, ' ');
+    else
+      spaced += c;
   }
   const auto non_digit = [](char c) { return !is_digit(c); };
   spaced = substitute_pairs(spaced, non_digit, is_period_or_comma, "", " ", " ");
   spaced = substitute_pairs(spaced, is_period_or_comma, non_digit, " ", " ", "");
-  spaced = substitute_pairs(spaced, is_digit, [](char c) { return c == '-'; }, "", " ", " ");
+  spaced = substitute_pairs(
+      spaced, is_digit, [](char c) { return c == '-'; }, "", " ", " ");
   std::string out;
   for (const auto& word : utf8::split_whitespace(spaced)) {
     if (!out.empty()) out += ' ';

@@ -1,9 +1,10 @@
 // UTF-8 decoding, whitespace and lowercasing; see utf8.h.
 #include "data/utf8.h"
 
+#include <locale.h>
+
 #include <clocale>
 #include <cwctype>
-#include <locale.h>
 
 #include "core/error.h"
 
@@ -45,8 +46,7 @@ void for_each_code_point(std::string_view text, F&& f) {
   for (size_t pos = 0; pos < text.size();) {
     char32_t cp;
     const size_t len = decode_one(text, pos, &cp);
-    AG_CHECK(len != 0, "invalid UTF-8 at byte {} (byte 0x{:02X})", pos,
-             static_cast<unsigned char>(text[pos]));
+    AG_CHECK(len != 0, "invalid UTF-8 at byte {} (byte 0x{:02X})", pos, static_cast<unsigned char>(text[pos]));
     f(cp, pos, len);
     pos += len;
   }
@@ -125,12 +125,12 @@ size_t length(std::string_view text) {
 
 bool is_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 bool is_punctuation(char32_t c) {
-  if (c < 0x80) return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+  if (c < 0x80)
+    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
   return iswpunct_l(static_cast<wint_t>(c), unicode_locale()) != 0;
 }
 

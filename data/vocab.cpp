@@ -12,10 +12,12 @@ namespace {
 std::string escape(const std::string& piece) {
   std::string out;
   for (char c : piece) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
   }
   return out;
 }
@@ -29,8 +31,8 @@ std::string unescape(const std::string& line, const std::string& path, size_t li
     }
     AG_CHECK(i + 1 < line.size(), "{}:{}: a vocabulary line may not end in a single '\\'", path, line_number);
     const char next = line[++i];
-    AG_CHECK(next == '\\' || next == 'n' || next == 'r', "{}:{}: unknown escape '\\{}' (only \\\\, \\n, \\r)",
-             path, line_number, next);
+    AG_CHECK(next == '\\' || next == 'n' || next == 'r', "{}:{}: unknown escape '\\{}' (only \\\\, \\n, \\r)", path,
+             line_number, next);
     out += next == 'n' ? '\n' : next == 'r' ? '\r' : '\\';
   }
   return out;
@@ -101,15 +103,17 @@ Vocab Vocab::load(const std::string& path) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string piece = unescape(lines[i], path, i + 1);
     if (i < 4) {
-      AG_CHECK(piece == vocab.pieces_[i], "{}:{}: expected '{}' but found '{}'; a vocabulary file starts with "
-               "<pad>, <unk>, <bos>, <eos>", path, i + 1, vocab.pieces_[i], piece);
+      AG_CHECK(piece == vocab.pieces_[i],
+               "{}:{}: expected '{}' but found '{}'; a vocabulary file starts with "
+               "<pad>, <unk>, <bos>, <eos>",
+               path, i + 1, vocab.pieces_[i], piece);
       continue;
     }
     AG_CHECK(!vocab.contains(piece), "{}:{}: '{}' appears twice", path, i + 1, piece);
     vocab.add(piece);
   }
-  AG_CHECK(lines.size() >= 4, "{}: has {} lines, but a vocabulary file starts with <pad>, <unk>, <bos>, <eos>",
-           path, lines.size());
+  AG_CHECK(lines.size() >= 4, "{}: has {} lines, but a vocabulary file starts with <pad>, <unk>, <bos>, <eos>", path,
+           lines.size());
   return vocab;
 }
 

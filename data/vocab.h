@@ -20,23 +20,21 @@ namespace ag::data {
 class Vocab {
  public:
   static constexpr int64_t kPad = 0, kUnk = 1, kBos = 2, kEos = 3;
-  static constexpr std::string_view kPadPiece = "<pad>", kUnkPiece = "<unk>", kBosPiece = "<bos>",
-                                    kEosPiece = "<eos>";
+  static constexpr std::string_view kPadPiece = "<pad>", kUnkPiece = "<unk>", kBosPiece = "<bos>", kEosPiece = "<eos>";
 
   // Only the four special pieces.
   Vocab();
 
   // Pieces seen at least `min_freq` times, most frequent first; `max_size` (0 = unlimited) caps the
   // total size, the four special pieces included.
-  static Vocab build(const std::unordered_map<std::string, int64_t>& counts, int64_t min_freq = 1,
-                     size_t max_size = 0);
+  static Vocab build(const std::unordered_map<std::string, int64_t>& counts, int64_t min_freq = 1, size_t max_size = 0);
 
   // Adds `piece` if new; returns its id either way.
   int64_t add(const std::string& piece);
 
   size_t size() const { return pieces_.size(); }
   bool contains(std::string_view piece) const { return ids_.count(std::string(piece)) != 0; }
-  int64_t id(std::string_view piece) const;  // kUnk when unknown
+  int64_t id(std::string_view piece) const;    // kUnk when unknown
   const std::string& piece(int64_t id) const;  // throws on an id outside [0, size)
   bool is_special(int64_t id) const { return id >= 0 && id <= kEos; }
 

@@ -33,13 +33,11 @@ TEST_CASE("gzip files read like plain ones", "[data][corpus]") {
 
 TEST_CASE("reader errors name the file and what to fix", "[data][corpus]") {
   TempDir dir;
-  CHECK_THROWS_WITH(read_lines(dir.path("nope.txt")),
-                    Catch::Contains("cannot open") && Catch::Contains("nope.txt") &&
-                        Catch::Contains("No such file or directory"));
+  CHECK_THROWS_WITH(read_lines(dir.path("nope.txt")), Catch::Contains("cannot open") && Catch::Contains("nope.txt") &&
+                                                          Catch::Contains("No such file or directory"));
   CHECK_THROWS_WITH(read_lines(dir.path("")), Catch::Contains("is a directory"));
   const std::string bad = dir.write("bad.txt", "fine\nalso fine\ncaf\xE9\n");
-  CHECK_THROWS_WITH(read_lines(bad), Catch::Contains(bad + ":3: invalid UTF-8 at byte 4") &&
-                                         Catch::Contains("0xE9"));
+  CHECK_THROWS_WITH(read_lines(bad), Catch::Contains(bad + ":3: invalid UTF-8 at byte 4") && Catch::Contains("0xE9"));
 
   write_lines(dir.path("big.gz"), std::vector<std::string>(5000, "some text to compress"));
   std::ifstream in(dir.path("big.gz"), std::ios::binary);

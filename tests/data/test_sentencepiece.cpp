@@ -1,6 +1,6 @@
 // SentencePiece: train BPE and unigram models on a corpus the test writes, load, encode, decode.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "core/error.h"
@@ -18,8 +18,8 @@ namespace {
 std::vector<std::string> corpus() {
   const std::vector<std::string> subjects = {"the cat", "a dog", "my neighbour", "the old teacher", "two children"};
   const std::vector<std::string> verbs = {"walks", "is walking", "walked", "reads", "was reading", "likes"};
-  const std::vector<std::string> objects = {"in the park", "every morning", "a long book", "near the river",
-                                            "with friends", "quietly"};
+  const std::vector<std::string> objects = {"in the park",    "every morning", "a long book",
+                                            "near the river", "with friends",  "quietly"};
   std::vector<std::string> lines;
   for (const auto& s : subjects)
     for (const auto& v : verbs)
@@ -69,10 +69,15 @@ TEST_CASE("SentencePiece errors say what went wrong", "[data][sentencepiece]") {
   write_lines(dir.path("small.txt"), {"tiny corpus", "of two lines"});
   CHECK_THROWS_WITH(SentencePieceTokenizer::train({dir.path("small.txt")}, dir.path("m"), {.vocab_size = 5000}),
                     Catch::Contains("SentencePiece training") && Catch::Contains("ocabulary size"));
-  const auto small = SentencePieceTokenizer::train({dir.path("small.txt")}, dir.path("s"),
-                                                   {.model_type = "bpe", .vocab_size = 5000, .hard_vocab_limit = false});
+  const auto small = SentencePieceTokenizer::train_on_lines(
+      {"tiny corpus", "", "of two lines"}, dir.path("s"),
+      {.model_type = "bpe", .vocab_size = 5000, .hard_vocab_limit = false});
   CHECK(small.size() < 5000);
+  CHECK(small.decode(small.encode("tiny lines")) == "tiny lines");
+  CHECK_THROWS_WITH(SentencePieceTokenizer::train_on_lines({"", ""}, dir.path("e")),
+                    Catch::Contains("no non-empty sentence"));
   CHECK_THROWS_WITH(SentencePieceTokenizer::train({dir.path("missing.txt")}, dir.path("m")),
                     Catch::Contains("cannot open"));
-  CHECK_THROWS_WITH(SentencePieceTokenizer(dir.path("missing.model")), Catch::Contains("cannot load SentencePiece model"));
+  CHECK_THROWS_WITH(SentencePieceTokenizer(dir.path("missing.model")),
+                    Catch::Contains("cannot load SentencePiece model"));
 }

@@ -1,6 +1,6 @@
 // Built-in tasks: correct answers, determinism, disjoint splits, and the date formats.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
 
@@ -75,7 +75,9 @@ TEST_CASE("the same seed gives the same splits, and splits never overlap", "[dat
 }
 
 TEST_CASE("a task too small for the splits asked for is an error", "[data][tasks]") {
-  const auto tiny = [](Rng& rng) { return draw_sequence_example(SequenceTask::kCopy, rng, {.num_symbols = 2, .max_len = 2}); };
+  const auto tiny = [](Rng& rng) {
+    return draw_sequence_example(SequenceTask::kCopy, rng, {.num_symbols = 2, .max_len = 2});
+  };
   CHECK(make_splits(tiny, {.train = 4, .val = 2}, 1).val.size() == 2);  // 2 + 4 distinct sequences
   CHECK_THROWS_WITH(make_splits(tiny, {.train = 4, .val = 2, .test = 1}, 1),
                     Catch::Contains("only 6 distinct sources") && Catch::Contains("test split"));
@@ -83,10 +85,9 @@ TEST_CASE("a task too small for the splits asked for is an error", "[data][tasks
 
 TEST_CASE("dates come in many formats and always map to a valid ISO date", "[data][tasks]") {
   const std::vector<std::string> formats = date_format_examples();
-  for (const std::string expected : {"21.11.2026", "21.11.26", "11/21/2026", "2026/11/21", "20261121",
-                                     "21 Nov 2026", "Nov 21, 26", "21st of November 2026",
-                                     "the 21st of November, 2026", "November 21st, 2026",
-                                     "Saturday, November 21, 2026", "Sat 21 Nov 2026"}) {
+  for (const std::string expected : {"21.11.2026", "21.11.26", "11/21/2026", "2026/11/21", "20261121", "21 Nov 2026",
+                                     "Nov 21, 26", "21st of November 2026", "the 21st of November, 2026",
+                                     "November 21st, 2026", "Saturday, November 21, 2026", "Sat 21 Nov 2026"}) {
     CHECK(std::find(formats.begin(), formats.end(), expected) != formats.end());
   }
   const TaskSplits splits = make_task_splits("dates", {.train = 5000}, 7);

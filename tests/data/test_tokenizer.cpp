@@ -8,8 +8,8 @@
 using namespace ag::data;
 
 namespace {
-const std::vector<std::string> kTexts = {
-    "Hello, world!", "  two  spaces\tand a tab ", "naïve café — 日本語 😀", "", "don't stop (at) 3.5%"};
+const std::vector<std::string> kTexts = {"Hello, world!", "  two  spaces\tand a tab ", "naïve café — 日本語 😀", "",
+                                         "don't stop (at) 3.5%"};
 }
 
 TEST_CASE("CharTokenizer splits code points and round-trips exactly", "[data][tokenizer]") {

@@ -13,15 +13,15 @@ TEST_CASE("find_invalid accepts valid UTF-8 and locates every kind of malformed 
   CHECK(utf8::find_invalid("plain ascii") == npos);
   CHECK(utf8::find_invalid("Grüße, 日本, 😀") == npos);
   CHECK(utf8::find_invalid("\xF4\x8F\xBF\xBF") == npos);  // U+10FFFF, the last code point
-  CHECK(utf8::find_invalid("ab\x80") == 2);                // a continuation byte with no lead
-  CHECK(utf8::find_invalid("a\xC0\x80") == 1);             // overlong NUL
-  CHECK(utf8::find_invalid("\xE0\x80\xAF") == 0);          // overlong "/"
-  CHECK(utf8::find_invalid("x\xED\xA0\x80") == 1);         // a UTF-16 surrogate
-  CHECK(utf8::find_invalid("\xF4\x90\x80\x80") == 0);      // above U+10FFFF
-  CHECK(utf8::find_invalid("ok\xE2\x82") == 2);            // truncated at the end
-  CHECK(utf8::find_invalid("\xE2\x82x") == 0);             // truncated in the middle
+  CHECK(utf8::find_invalid("ab\x80") == 2);               // a continuation byte with no lead
+  CHECK(utf8::find_invalid("a\xC0\x80") == 1);            // overlong NUL
+  CHECK(utf8::find_invalid("\xE0\x80\xAF") == 0);         // overlong "/"
+  CHECK(utf8::find_invalid("x\xED\xA0\x80") == 1);        // a UTF-16 surrogate
+  CHECK(utf8::find_invalid("\xF4\x90\x80\x80") == 0);     // above U+10FFFF
+  CHECK(utf8::find_invalid("ok\xE2\x82") == 2);           // truncated at the end
+  CHECK(utf8::find_invalid("\xE2\x82x") == 0);            // truncated in the middle
   CHECK(utf8::find_invalid("\xFF") == 0);
-  CHECK(utf8::find_invalid("latin1 caf\xE9") == 10);       // Latin-1, not UTF-8
+  CHECK(utf8::find_invalid("latin1 caf\xE9") == 10);  // Latin-1, not UTF-8
 }
 
 TEST_CASE("code points, not bytes", "[data][utf8]") {

@@ -26,7 +26,8 @@ TEST_CASE("the special pieces have fixed ids", "[data][vocab]") {
 TEST_CASE("build keeps frequent pieces, most frequent first", "[data][vocab]") {
   const PieceCounts counts = {{"the", 10}, {"cat", 3}, {"bat", 3}, {"rare", 1}, {"a", 7}};
   const Vocab all = Vocab::build(counts);
-  CHECK(all.to_pieces(std::vector<int64_t>{4, 5, 6, 7, 8}) == std::vector<std::string>{"the", "a", "bat", "cat", "rare"});
+  CHECK(all.to_pieces(std::vector<int64_t>{4, 5, 6, 7, 8}) ==
+        std::vector<std::string>{"the", "a", "bat", "cat", "rare"});
   CHECK(Vocab::build(counts, 3).size() == 4 + 4);
   const Vocab capped = Vocab::build(counts, 1, 6);
   CHECK(capped.size() == 6);
