@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string_view>
 
@@ -10,19 +9,13 @@
 #include "core/autograd/metadata.h"
 #include "core/autograd/node.h"
 #include "core/autograd/scope.h"
+#include "core/env.h"
 
 namespace ag {
 
 namespace {
-
-bool env_flag(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' && std::string_view(value) != "0";
-}
-
 std::atomic<bool> anomaly_enabled{env_flag("AG_DETECT_ANOMALY")};
-
-}  // namespace
+}
 
 bool AnomalyMode::is_enabled() { return anomaly_enabled.load(std::memory_order_relaxed); }
 void AnomalyMode::set_enabled(bool enabled) { anomaly_enabled.store(enabled, std::memory_order_relaxed); }

@@ -12,12 +12,14 @@
 #include <limits>
 
 #include "core/kernels/fast_math.h"
+#include "core/kernels/reference.h"
 #include "core/kernels/strided_loop.h"
 
 namespace ag::kernels {
 
 template <typename T>
 void softmax_forward(T* y, const T* x, int64_t rows, int64_t n, bool log) {
+  if (reference_kernels_enabled()) return reference::softmax_forward(y, x, rows, n, log);
 #pragma omp parallel for schedule(static) if (rows * n >= kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) {
     const T* xr = x + r * n;
@@ -48,6 +50,7 @@ void softmax_forward(T* y, const T* x, int64_t rows, int64_t n, bool log) {
 
 template <typename T>
 void softmax_backward(T* dx, const T* y, const T* dy, int64_t rows, int64_t n, bool log) {
+  if (reference_kernels_enabled()) return reference::softmax_backward(dx, y, dy, rows, n, log);
 #pragma omp parallel for schedule(static) if (rows * n >= kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) {
     const T* yr = y + r * n;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/kernels/reference.h"
 #include "core/kernels/strided_loop.h"
 
 namespace ag::kernels {
@@ -26,6 +27,8 @@ template <typename T>
 void attention_softmax_forward(T* y, const T* x, const T* bias, const int64_t* bias_row_offset,
                                int64_t bias_col_stride, int64_t rows, int64_t L, int64_t S, T scale,
                                bool causal) {
+  if (reference_kernels_enabled())
+    return reference::attention_softmax_forward(y, x, bias, bias_row_offset, bias_col_stride, rows, L, S, scale, causal);
   constexpr T neg_inf = -std::numeric_limits<T>::infinity();
 #pragma omp parallel for schedule(static) if (rows * S >= kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) {

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/kernels/reference.h"
 #include "core/kernels/strided_loop.h"
 
 namespace ag::kernels {
@@ -21,6 +22,7 @@ namespace ag::kernels {
 template <typename T>
 void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* w, const T* b, int64_t rows, int64_t n,
                         double eps) {
+  if (reference_kernels_enabled()) return reference::layer_norm_forward(y, mean, rstd, x, w, b, rows, n, eps);
 #pragma omp parallel for schedule(static) if (rows * n >= kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) {
     const T* xr = x + r * n;
@@ -50,6 +52,7 @@ void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* w, const T*
 template <typename T>
 void layer_norm_backward(T* dx, T* dw, T* db, const T* dy, const T* x, const T* w, const T* mean,
                          const T* rstd, int64_t rows, int64_t n) {
+  if (reference_kernels_enabled()) return reference::layer_norm_backward(dx, dw, db, dy, x, w, mean, rstd, rows, n);
   if (dx) {
 #pragma omp parallel for schedule(static) if (rows * n >= kParallelGrain)
     for (int64_t r = 0; r < rows; ++r) {
