@@ -18,6 +18,7 @@ namespace {
 // The whole (decompressed) content of a file. gzread passes non-gzip files through unchanged.
 std::string read_all(const std::string& path) {
   AG_CHECK(!std::filesystem::is_directory(path), "cannot read '{}': it is a directory, not a text file", path);
+  errno = 0;
   gzFile file = gzopen(path.c_str(), "rb");
   AG_CHECK(file != nullptr, "cannot open '{}': {}", path, std::strerror(errno ? errno : ENOENT));
   gzbuffer(file, 1 << 17);
@@ -73,6 +74,7 @@ void write_lines(const std::string& path, const std::vector<std::string>& lines)
   std::string text;
   for (const auto& line : lines) text.append(line).push_back('\n');
   if (path.ends_with(".gz")) {
+    errno = 0;
     gzFile file = gzopen(path.c_str(), "wb");
     AG_CHECK(file != nullptr, "cannot write '{}': {}", path, std::strerror(errno ? errno : EACCES));
     const int written = text.empty() ? 0 : gzwrite(file, text.data(), static_cast<unsigned>(text.size()));

@@ -39,6 +39,9 @@ TEST_CASE("reader errors name the file and what to fix", "[data][corpus]") {
   const std::string bad = dir.write("bad.txt", "fine\nalso fine\ncaf\xE9\n");
   CHECK_THROWS_WITH(read_lines(bad), Catch::Contains(bad + ":3: invalid UTF-8 at byte 4") && Catch::Contains("0xE9"));
 
+  CHECK_THROWS_WITH(write_lines(dir.path("no/such/dir.txt"), {"x"}), Catch::Contains("cannot write"));
+  CHECK_THROWS_WITH(write_lines(dir.path("no/such/dir.gz"), {"x"}), Catch::Contains("cannot write"));
+
   write_lines(dir.path("big.gz"), std::vector<std::string>(5000, "some text to compress"));
   std::ifstream in(dir.path("big.gz"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
