@@ -1,7 +1,8 @@
 // FLOPs: how much arithmetic an op's forward does, for the backward profile.
 //
 // Matmul is counted exactly: (..,M,K) x (..,K,N) is 2·M·N·K per gemm (one multiply and one add for
-// each of the K terms of each of the M·N dot products), so a Linear layer's product is 2·B·in·out.
+// each of the K terms of each of the M·N dot products). addmm, the gemm that starts from a bias, is
+// counted the same, as PyTorch's profiler does, so a Linear layer's forward is 2·B·in·out.
 // Everything else is an estimate per element, good enough to see where the arithmetic goes:
 //   views, copies, indexing, where           0 (they move data; their cost is memory, not FLOPs)
 //   elementwise ops (add, mul, exp, relu..)  1 per output element
