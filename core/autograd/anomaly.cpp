@@ -99,9 +99,10 @@ void check_forward(const char* op, const std::vector<Tensor>& inputs, const Tens
   for (size_t i = 0; i < inputs.size(); ++i) message += fmt::format("  input {}: {}\n", i, describe(inputs[i], input_stats[i]));
   for (size_t i = 0; i < inputs.size(); ++i)
     if (input_stats[i].bad())
-      message += fmt::format("input {} held non-finite values before this op ran: {}\n", i,
-                             inputs[i].is_leaf() ? "it is a leaf, so look at the data or the parameter it is"
-                                                 : "it was computed while anomaly mode was off or grad mode was off");
+      message += fmt::format("input {} already held non-finite values: {}\n", i,
+                             inputs[i].is_leaf()
+                                 ? "it is a leaf, so the data or a parameter is bad (e.g. after a diverging step)"
+                                 : "it was computed while anomaly mode or grad mode was off");
   throw Error(message);
 }
 

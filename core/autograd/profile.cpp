@@ -100,24 +100,33 @@ std::string Profile::table(size_t slowest) const {
   const ModuleProfile& all = rows.front();
   std::string out = fmt::format("Backward profile: {} nodes, {:.3f} ms backward, {} forward, {} saved for backward\n\n",
                                 all.nodes, all.seconds * 1e3, flops_str(all.flops), bytes_str(all.saved_bytes));
-  out += fmt::format("{:<48} {:>6} {:>12} {:>7} {:>13} {:>11}\n", "module", "nodes", "backward ms", "%",
-                     "forward", "saved");
+  std::vector<std::string> names;  // indented by depth, so the table reads as the module tree
+  size_t width = 6;
   for (const ModuleProfile& row : rows) {
-    const std::string name = std::string(2 * depth_of(row.path), ' ') + (row.path.empty() ? "(all)" : row.path);
-    out += fmt::format("{:<48} {:>6} {:>12.3f} {:>7.1f} {:>13} {:>11}\n", name, row.nodes, row.seconds * 1e3,
-                       all.seconds > 0 ? 100 * row.seconds / all.seconds : 0.0, flops_str(row.flops),
-                       bytes_str(row.saved_bytes));
+    names.push_back(std::string(2 * depth_of(row.path), ' ') + (row.path.empty() ? "(all)" : row.path));
+    width = std::max(width, names.back().size());
+  }
+  out += fmt::format("{:<{}} {:>6} {:>12} {:>7} {:>13} {:>11}\n", "module", width, "nodes", "backward ms", "%",
+                     "forward", "saved");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ModuleProfile& row = rows[i];
+    out += fmt::format("{:<{}} {:>6} {:>12.3f} {:>7.1f} {:>13} {:>11}\n", names[i], width, row.nodes,
+                       row.seconds * 1e3, all.seconds > 0 ? 100 * row.seconds / all.seconds : 0.0,
+                       flops_str(row.flops), bytes_str(row.saved_bytes));
   }
   std::vector<const NodeProfile*> by_time;
   for (const NodeProfile& node : nodes_) by_time.push_back(&node);
   std::stable_sort(by_time.begin(), by_time.end(), [](auto* a, auto* b) { return a->seconds > b->seconds; });
   by_time.resize(std::min(slowest, by_time.size()));
-  out += fmt::format("\n{:<26} {:<40} {:>10} {:>13} {:>11}  {}\n", "slowest nodes", "module", "ms", "forward",
-                     "saved", "output shape");
+  auto module_of = [](const NodeProfile* node) { return node->module.empty() ? "(top level)" : node->module; };
+  size_t module_width = 6;
+  for (const NodeProfile* node : by_time) module_width = std::max(module_width, module_of(node).size());
+  out += fmt::format("\n{:<26} {:<{}} {:>10} {:>13} {:>11}  {}\n", "slowest nodes", "module", module_width, "ms",
+                     "forward", "saved", "output shape");
   for (const NodeProfile* node : by_time)
-    out += fmt::format("{:<26} {:<40} {:>10.3f} {:>13} {:>11}  {}\n", node->name,
-                       node->module.empty() ? "(top level)" : node->module, node->seconds * 1e3,
-                       flops_str(node->flops), bytes_str(node->saved_bytes), shape_str(node->shape));
+    out += fmt::format("{:<26} {:<{}} {:>10.3f} {:>13} {:>11}  {}\n", node->name, module_of(node), module_width,
+                       node->seconds * 1e3, flops_str(node->flops), bytes_str(node->saved_bytes),
+                       shape_str(node->shape));
   return out;
 }
 

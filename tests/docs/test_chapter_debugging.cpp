@@ -7,6 +7,7 @@
 #include "ag.h"
 #include "core/autograd/anomaly.h"
 #include "core/autograd/profile.h"
+#include "core/kernels/reference.h"
 #include "nn/linear.h"
 #include "nn/transformer.h"
 
@@ -59,4 +60,14 @@ TEST_CASE("docs/debugging.md: the backward profile", "[docs]") {
   CHECK(table.find("decoder.layers.0.multihead_attn") != std::string::npos);
   CHECK(json["modules"][0]["path"] == "");  // the whole step
   CHECK(json["modules"][0]["flops"] > 0);
+}
+
+TEST_CASE("docs/debugging.md: reference kernels", "[docs]") {
+  manual_seed(0);
+  Tensor a = randn({64, 32}), b = randn({32, 16});
+  Tensor fast = softmax(matmul(a, b), -1);   // OpenBLAS and the vectorized softmax
+  set_reference_kernels(true);               // or run with AG_REFERENCE_KERNELS=1
+  Tensor plain = softmax(matmul(a, b), -1);  // the loops of core/kernels/reference.h
+  set_reference_kernels(false);
+  CHECK(allclose(fast, plain, 1e-5, 1e-6));
 }
