@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/arg.h"
 #include "core/autograd/metadata.h"
 #include "core/tensor.h"
 #include "nn/module_holder.h"
@@ -226,16 +227,3 @@ std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
 
 }  // namespace ag::nn
 
-// Options structs with chained setters, as libtorch's TORCH_ARG: inside `struct LinearOptions`,
-// `AG_ARG(bool, bias) = true;` gives `options.bias(false)` (returns the options) and `options.bias()`.
-#define AG_ARG(T, name)                                                 \
- public:                                                                \
-  auto name(const T& new_##name)->decltype(*this) {                     \
-    this->name##_ = new_##name;                                         \
-    return *this;                                                       \
-  }                                                                     \
-  const T& name() const noexcept { return this->name##_; }              \
-  T& name() noexcept { return this->name##_; }                          \
-                                                                        \
- private:                                                               \
-  T name##_
