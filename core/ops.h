@@ -69,6 +69,9 @@ Tensor sum_to(const Tensor& a, const Shape& shape);
 // (n) x (n) -> (); (m,k) x (k,n) -> (m,n); (...,m,k) x (...,k,n) -> (...,m,n) with the batch dims
 // broadcast; 1-D operands are treated as a row (left) or a column (right) and that dim is dropped.
 Tensor matmul(const Tensor& a, const Tensor& b);
+// bias + a x b for 2-D a (m,k) and b (k,n), bias (n) or (m,n), as torch.addmm: one gemm that
+// accumulates into the bias (a Linear layer's forward).
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);
 
 // ---- shape (core/ops/shape.cpp, core/ops/view.cpp) ----------------------------------------------
 Tensor reshape(const Tensor& a, const Shape& shape);

@@ -70,6 +70,31 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
+// bias (n) or (m,n) + (m,k) x (k,n) -> (m,n) in one gemm: the output starts as the bias and BLAS
+// accumulates into it (beta = 1), so the bias costs no extra pass over the output.
+// Backward: d bias = the gradient summed to the bias's shape; dA, dB as for matmul.
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
+  detail::check_same_dtype(a, b, "addmm");
+  detail::check_same_dtype(bias, a, "addmm");
+  AG_CHECK(a.dim() == 2 && b.dim() == 2 && a.size(1) == b.size(0),
+           "addmm: cannot multiply {} by {} (expects (m,k) and (k,n))", shape_str(a.sizes()), shape_str(b.sizes()));
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  AG_CHECK(bias.dim() <= 2 && detail::broadcast_shapes(bias.sizes(), {m, n}, "addmm") == Shape({m, n}),
+           "addmm: bias of shape {} does not broadcast to the product's shape ({}, {})", shape_str(bias.sizes()), m, n);
+  Tensor out = empty({m, n}, a.dtype());
+  detail::copy_into(out, bias);
+  BlasOperand A = blas_operand(a), B = blas_operand(b);
+  dispatch_floating(a.dtype(), "addmm", [&]<typename T>() {
+    kernels::gemm(A.trans, B.trans, m, n, k, T(1), A.tensor.data_ptr<T>(), A.ld, B.tensor.data_ptr<T>(), B.ld, T(1),
+                  out.data_ptr<T>(), std::max<int64_t>(n, 1));
+  });
+  return record("AddmmBackward", {bias, a, b}, out,
+                [sa = SavedTensor(a), sb = SavedTensor(b), bias_shape = bias.sizes()](const Tensor& g) {
+                  Tensor a = sa.unpack(), b = sb.unpack();
+                  return std::vector<Tensor>{sum_to(g, bias_shape), matmul(g, b.t()), matmul(a.t(), g)};
+                });
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   detail::check_same_dtype(a, b, "matmul");
   AG_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: both operands need at least 1 dim, got shapes {} and {}",

@@ -16,8 +16,11 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   AG_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0)),
            "linear: bias must have shape ({}) to match weight {}, got {}", weight.size(0),
            shape_str(weight.sizes()), shape_str(bias.sizes()));
-  Tensor y = matmul(x, weight.t());
-  return bias.defined() ? y + bias : y;
+  if (!bias.defined()) return matmul(x, weight.t());
+  // Fold the leading dims into rows so the bias rides along in one gemm (addmm): (..,in) -> (rows,in).
+  Shape out_shape = x.sizes();
+  out_shape.back() = weight.size(0);
+  return addmm(bias, x.dim() == 2 ? x : x.reshape({-1, x.size(-1)}), weight.t()).reshape(out_shape);
 }
 
 }  // namespace ag::nn::functional

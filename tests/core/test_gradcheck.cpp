@@ -74,6 +74,8 @@ std::vector<Case> cases() {
       {"matmul batched broadcast", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({2, 1, 3, 4}), leaf({3, 4, 2})}; }},
       {"matmul folded", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({2, 3, 4}), leaf({4, 5})}; }},
       {"matmul vector", [](const Inputs& x) { return matmul(x[0], x[1]).sum() + matmul(x[1], x[2]).sum(); }, [] { return Inputs{leaf({3, 4}), leaf({4}), leaf({4, 2})}; }},
+      {"addmm", [](const Inputs& x) { return addmm(x[0], x[1], x[2].t()); }, [] { return Inputs{leaf({2}), leaf({3, 4}), leaf({2, 4})}; }},
+      {"addmm full bias", [](const Inputs& x) { return addmm(x[0], x[1], x[2]); }, [] { return Inputs{leaf({3, 2}), leaf({3, 4}), leaf({4, 2})}; }},
       {"dot", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({4}), leaf({4})}; }},
       // shape
       {"reshape", [](const Inputs& x) { return x[0].reshape({3, -1}) * x[1]; }, [] { return Inputs{leaf({2, 6}), leaf({4})}; }},

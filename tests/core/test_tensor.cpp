@@ -133,6 +133,9 @@ TEST_CASE("matmul: 2-D, batched with broadcasting, vectors, transposed views", "
   CHECK(matmul(tensor({1, 1}), a).to_vector<float>() == floats{4, 6});
   CHECK(matmul(a, tensor({1, 1})).to_vector<float>() == floats{3, 7});
   CHECK(matmul(tensor({1, 2}), tensor({3, 4})).item() == 11);
+  CHECK(addmm(tensor({10, 20}), a, b.t()).to_vector<float>() == floats{27, 43, 49, 73});
+  CHECK_THROWS_WITH(addmm(ones({3}), a, b), "addmm: shapes (3) and (2, 2) cannot be broadcast together (dim 1 is 3 vs 2)");
+  CHECK_THROWS_WITH(addmm(ones({1, 2, 2}), a, b), Catch::Contains("addmm: bias of shape (1, 2, 2) does not broadcast"));
   Tensor batch = stack({a, b, a});  // (3,2,2)
   CHECK(matmul(batch, b).sizes() == Shape{3, 2, 2});
   CHECK(matmul(batch, b).select(1, 0).to_vector<float>() == floats{19, 22, 67, 78, 19, 22});
