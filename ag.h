@@ -12,3 +12,6 @@
 #include "core/print.h"
 #include "core/serialize.h"
 #include "core/tensor.h"
+#include "data/data.h"
+#include "nn/nn.h"
+#include "optim/optim.h"

@@ -1,0 +1,18 @@
+// ag::nn: every module, layer and functional op, as <torch/nn.h> is for libtorch.
+#pragma once
+#include "nn/activation.h"
+#include "nn/attention.h"
+#include "nn/container.h"
+#include "nn/dropout.h"
+#include "nn/embedding.h"
+#include "nn/functional/attention.h"
+#include "nn/functional/layer_norm.h"
+#include "nn/functional/linear.h"
+#include "nn/functional/loss.h"
+#include "nn/init.h"
+#include "nn/layer_norm.h"
+#include "nn/linear.h"
+#include "nn/module.h"
+#include "nn/positional.h"
+#include "nn/transformer.h"
+#include "nn/transformer_layer.h"
