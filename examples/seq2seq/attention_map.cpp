@@ -3,7 +3,6 @@
 
 #include "core/autograd/grad_mode.h"
 #include "core/factory.h"
-#include "core/ops.h"
 #include "core/serialize.h"
 #include "data/vocab.h"
 #include "plots.h"
@@ -28,18 +27,13 @@ AttentionMap cross_attention_map(Seq2SeqImpl& model, const Language& src, const 
   const Tensor causal = nn::generate_square_subsequent_mask(T);
   Tensor x = model.embed_target(ag::from_vector(tgt_in, {1, T}), 0);
 
-  // Every layer but the last as usual; the last is unrolled up to its cross-attention, because a
-  // decoder layer does not return its attention weights. The two lines below follow
-  // TransformerDecoderLayerImpl::forward_cached (nn/transformer_layer.cpp), in eval mode.
+  // Every layer but the last as usual; the last also returns its cross-attention weights.
   auto& layers = model.transformer->decoder->layers;
   const size_t last = layers->size() - 1;
   for (size_t i = 0; i < last; ++i)
     x = layers->ptr<nn::TransformerDecoderLayerImpl>(i)->forward(x, memory, causal, {}, {}, src_padding);
-  auto& layer = *layers->ptr<nn::TransformerDecoderLayerImpl>(last);
-  auto self_attention = [&](const Tensor& h) { return std::get<0>(layer.self_attn->forward(h, h, h, {}, false, causal)); };
-  const Tensor query = layer.options.norm_first() ? layer.norm2(x + self_attention(layer.norm1(x)))
-                                                  : layer.norm1(x + self_attention(x));
-  const Tensor weights = std::get<1>(layer.multihead_attn->forward(query, memory, memory, src_padding, true));  // (1,T,S)
+  const Tensor weights = std::get<1>(layers->ptr<nn::TransformerDecoderLayerImpl>(last)->forward_with_cross_attention(
+      x, memory, causal, {}, {}, src_padding));  // (1,T,S)
   model.train(was_training);
 
   AttentionMap map;

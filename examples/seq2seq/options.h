@@ -37,6 +37,7 @@ struct OptimOptions {
   double lr = 1e-3;              // peak learning rate (after warmup)
   std::string schedule = "inverse-sqrt";  // inverse-sqrt (Noam), cosine, or constant; all warm up
   int64_t warmup = 400;          // steps of linear warmup
+  int64_t decay_steps = 0;       // cosine: the step where lr reaches 0 (0: --max-steps, else --epochs' steps)
   double label_smoothing = 0.1;
   double clip_norm = 1.0;        // 0 turns gradient clipping off
   double weight_decay = 0.0;     // AdamW's decoupled weight decay
@@ -73,17 +74,19 @@ struct TrainOptions {
 // Registers every training flag on `app`, bound to `options`.
 void add_train_options(CLI::App& app, TrainOptions& options);
 
-// Before the run starts: fills in defaults that depend on other settings, and throws an ag::Error
-// naming the flag for combinations that cannot work (--src without --tgt...).
-void finish_train_options(TrainOptions& options);
+// `was_given(flag)` says whether a flag ("--max-steps") was given (on the command line: app.count).
+using FlagGiven = std::function<bool(const std::string&)>;
+
+// Before a fresh run starts: fills in defaults that depend on other settings (the built-in task's
+// own settings for every flag not given, see options.cpp), and throws an ag::Error naming the flag
+// for combinations that cannot work (--src without --tgt...).
+void finish_train_options(TrainOptions& options, const FlagGiven& was_given);
 
 // With --resume, the run's settings come from the checkpoint. Flags that only say how long to keep
 // going (or how fast) may be given again and take effect; any other flag given on the command line
 // that disagrees with the checkpoint is an error naming it, so a resumed run is never silently a
 // different run.
-// `was_given(flag)` says whether a flag ("--max-steps") was given (on the command line: app.count).
-void merge_resume_options(const std::function<bool(const std::string&)>& was_given, const TrainOptions& given,
-                          TrainOptions& saved);
+void merge_resume_options(const FlagGiven& was_given, const TrainOptions& given, TrainOptions& saved);
 
 // "90", "90s", "5m", "1h30m", "2h" -> seconds; throws naming the text otherwise.
 double parse_duration(const std::string& text);

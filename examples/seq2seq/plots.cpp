@@ -79,9 +79,9 @@ std::string loss_curve_svg(const std::vector<double>& train, const std::vector<C
     for (const auto& p : validation)
       svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"#d62728\"/>\n", to_x(p.x), to_y(p.y));
   }
-  svg += fmt::format("<text x=\"{0}\" y=\"{1}\" fill=\"#1f77b4\">training (smoothed)</text>"
+  svg += fmt::format("<text x=\"{0}\" y=\"{1}\" fill=\"#1f77b4\">training (moving average, with label smoothing)</text>"
                      "<text x=\"{0}\" y=\"{2}\" fill=\"#d62728\">validation</text>\n</svg>\n",
-                     W - right - 150, top + 10, top + 26);
+                     W - right - 300, top + 10, top + 26);
   return svg;
 }
 
@@ -94,7 +94,7 @@ std::string attention_svg(const std::vector<float>& weights, const std::vector<s
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" font-family=\"monospace\" "
       "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"10\" y=\"20\" font-family=\"sans-serif\" font-size=\"14\">{}</text>\n",
-      std::max(W, 420.0), H, escape_xml(title));
+      std::max(W, 20 + 7.5 * static_cast<double>(title.size())), H, escape_xml(title));
   for (size_t s = 0; s < source.size(); ++s) {  // source tokens along the top, turned to read upwards
     const double x = left + cell * (static_cast<double>(s) + 0.6);
     svg += fmt::format("<text transform=\"translate({:.1f},{:.1f}) rotate(-60)\">{}</text>\n", x, top - 6,

@@ -138,9 +138,10 @@ std::vector<Candidate> best_candidates(const float* log_probs, const std::vector
 
 std::vector<TokenIds> beam_steps(StepDecoder& decoder, int64_t batch, const SearchOptions& options) {
   const int64_t beams = options.beam_size;
-  auto finish = [&](Hypothesis h, std::vector<Hypothesis>& into) {
-    h.normalized = h.score / std::pow(static_cast<double>(std::max<size_t>(h.tokens.size(), 1)),
-                                      options.length_penalty);
+  // Ranked as fairseq does: by score / length^length_penalty, <eos> counted in the length.
+  auto finish = [&](Hypothesis h, bool ended, std::vector<Hypothesis>& into) {
+    const double length = static_cast<double>(h.tokens.size() + (ended ? 1 : 0));
+    h.normalized = h.score / std::pow(std::max(length, 1.0), options.length_penalty);
     into.push_back(std::move(h));
   };
   std::vector<std::vector<Hypothesis>> finished(batch);
@@ -175,7 +176,7 @@ std::vector<TokenIds> beam_steps(StepDecoder& decoder, int64_t batch, const Sear
         const TokenIds& prefix = prefixes[first_row + c.beam];
         if (c.token == Vocab::kEos) {
           // As fairseq: an <eos> counts only among the top `beams`; lower ones would crowd out beams.
-          if (static_cast<int64_t>(rank) < beams) finish({prefix, c.score}, done);
+          if (static_cast<int64_t>(rank) < beams) finish({prefix, c.score}, true, done);
           continue;
         }
         grown_rows.push_back(first_row + c.beam);
@@ -188,7 +189,7 @@ std::vector<TokenIds> beam_steps(StepDecoder& decoder, int64_t batch, const Sear
         for (size_t i = 0; i < grown_rows.size(); ++i) {
           TokenIds tokens = prefixes[grown_rows[i]];
           tokens.push_back(grown_tokens[i]);
-          finish({std::move(tokens), grown_scores[i]}, done);
+          finish({std::move(tokens), grown_scores[i]}, false, done);
         }
         continue;
       }
@@ -238,7 +239,7 @@ std::vector<TokenIds> run_search(Seq2SeqImpl& model, const Tensor& src, const Te
            "sentences", src.size(1), model.config.max_positions);
   ag::NoGradGuard no_grad;
   SearchOptions bounded = options;
-  bounded.max_len = std::min(options.max_len, model.config.max_positions);
+  bounded.max_len = std::min({options.max_len, model.config.max_positions, 2 * src.size(1) + 10});
   StepDecoder decoder(model, model.encode(src, src_padding), src_padding, options.incremental);
   return search(decoder, src.size(0), bounded);
 }

@@ -27,7 +27,9 @@ using TokenIds = std::vector<int64_t>;
 struct SearchOptions {
   int64_t beam_size = 1;        // 1 is greedy search
   double length_penalty = 1.0;  // alpha in score / length^alpha; 0 ranks by total log-probability
-  int64_t max_len = 200;        // most target tokens per sentence, <eos> not counted
+  // Most target tokens per sentence (<eos> not counted); never more than 2 * source length + 10
+  // (Marian and fairseq bound it by the source too), so an untrained model cannot run on for long.
+  int64_t max_len = 200;
   bool incremental = true;      // cache keys and values (false: recompute the prefix each step)
 };
 

@@ -31,11 +31,17 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Warmup from lr/warmup up to --lr over `warmup` steps, then the chosen decay.
-std::unique_ptr<ag::optim::LRScheduler> make_schedule(ag::optim::Optimizer& optimizer, const TrainOptions& o) {
+// Warmup from lr/warmup up to --lr over `warmup` steps, then the chosen decay. A cosine decay
+// without --decay-steps ends with the run, and records where, so a resumed run keeps the curve.
+std::unique_ptr<ag::optim::LRScheduler> make_schedule(ag::optim::Optimizer& optimizer, TrainOptions& o,
+                                                      size_t batches_per_epoch) {
   const auto warmup = static_cast<double>(std::max<int64_t>(o.optim.warmup, 1));
-  if (o.optim.schedule == "cosine")
-    return std::make_unique<ag::optim::WarmupCosineLR>(optimizer, o.optim.warmup, o.schedule.max_steps);
+  if (o.optim.schedule == "cosine") {
+    int64_t& decay = o.optim.decay_steps;
+    if (decay == 0)
+      decay = o.schedule.max_steps > 0 ? o.schedule.max_steps : o.schedule.epochs * static_cast<int64_t>(batches_per_epoch);
+    return std::make_unique<ag::optim::WarmupCosineLR>(optimizer, o.optim.warmup, decay);
+  }
   const bool inverse_sqrt = o.optim.schedule == "inverse-sqrt";
   return std::make_unique<ag::optim::LambdaLR>(optimizer, [warmup, inverse_sqrt](int64_t step) {
     const double s = static_cast<double>(step + 1);  // the step about to be taken, counted from 1
@@ -61,12 +67,12 @@ class Trainer {
         progress_(log, terminal),
         data_(load_data(saved)),
         model_(model_config()),
+        loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens), .seed = o_.seed}),
         optimizer_(model_->parameters(), ag::optim::AdamWOptions(o_.optim.lr)
                                              .betas({0.9, 0.98})
                                              .eps(1e-9)
                                              .weight_decay(o_.optim.weight_decay)),
-        schedule_(make_schedule(optimizer_, o_)),
-        loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens), .seed = o_.seed}),
+        schedule_(make_schedule(optimizer_, o_, loader_.num_batches())),
         metrics_((fs::path(run_dir_) / "metrics.jsonl").string(),
                  saved ? std::optional<int64_t>(saved->state.step) : std::nullopt) {
     if (saved) {
@@ -283,9 +289,9 @@ class Trainer {
   ProgressLine progress_;
   TrainingData data_;
   Seq2Seq model_;
+  ag::data::DataLoader loader_;
   ag::optim::AdamW optimizer_;
   std::unique_ptr<ag::optim::LRScheduler> schedule_;
-  ag::data::DataLoader loader_;
   MetricsLog metrics_;
   TrainingState state_;
   Clock::time_point session_start_;
@@ -297,7 +303,7 @@ class Trainer {
 
 }  // namespace
 
-TrainResult train(const TrainOptions& given, const std::function<bool(const std::string&)>& was_given,
+TrainResult train(const TrainOptions& given, const FlagGiven& was_given,
                   std::ostream& log, bool log_is_terminal) {
   TrainOptions options = given;
   std::optional<SavedCheckpoint> saved;
@@ -308,7 +314,7 @@ TrainResult train(const TrainOptions& given, const std::function<bool(const std:
     merge_resume_options(was_given, given, options);
     run_dir = given.resume;
   } else {
-    finish_train_options(options);
+    finish_train_options(options, was_given);
     run_dir = options.out;
     prepare_fresh_run_dir(run_dir, options.force);
   }

@@ -33,7 +33,7 @@ struct TrainResult {
 
 // `was_given(flag)` tells which flags the user gave, for --resume (see merge_resume_options).
 // Progress goes to `log`; `log_is_terminal` picks the in-place progress line.
-TrainResult train(const TrainOptions& options, const std::function<bool(const std::string&)>& was_given,
+TrainResult train(const TrainOptions& options, const FlagGiven& was_given,
                   std::ostream& log, bool log_is_terminal = false);
 
 }  // namespace seq2seq

@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "core/generator.h"
 #include "core/serialize.h"
-#include "data/temp_dir.h"
+#include "tests/data/temp_dir.h"
 #include "interrupt.h"
 #include "search.h"
 #include "trainer.h"
@@ -46,9 +46,11 @@ TrainOptions tiny_options(const std::string& out, int64_t max_steps) {
 }
 
 const auto kNoFlags = [](const std::string&) { return false; };
+// As if every setting came from a flag, so the built-in task's own settings do not replace them.
+const auto kAllFlags = [](const std::string&) { return true; };
 
 // Runs quietly, returning the result.
-TrainResult run(const TrainOptions& options, const std::function<bool(const std::string&)>& given = kNoFlags) {
+TrainResult run(const TrainOptions& options, const FlagGiven& given = kAllFlags) {
   std::ostringstream log;
   return train(options, given, log);
 }
@@ -227,5 +229,5 @@ TEST_CASE("seq2seq options: durations and contradictory flags") {
   CHECK_THROWS_WITH(parse_duration("5 minutes"), Catch::Contains("--max-time"));
   TrainOptions o;
   o.data.src = "train.de";
-  CHECK_THROWS_WITH(finish_train_options(o), Catch::Contains("--src and --tgt"));
+  CHECK_THROWS_WITH(finish_train_options(o, kNoFlags), Catch::Contains("--src and --tgt"));
 }
