@@ -92,24 +92,44 @@ Tensor TransformerDecoderLayerImpl::forward(const Tensor& tgt, const Tensor& mem
                                             const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
                                             const Tensor& memory_key_padding_mask) {
   TransformerDecoderLayerCache fresh;  // the whole target at once is one step from an empty cache
-  return forward_cached(tgt, memory, fresh, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask);
+  return std::get<0>(run(tgt, memory, fresh, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
+                         false));
 }
 
 Tensor TransformerDecoderLayerImpl::forward_cached(const Tensor& tgt, const Tensor& memory,
                                                    TransformerDecoderLayerCache& cache, const Tensor& tgt_mask,
                                                    const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
                                                    const Tensor& memory_key_padding_mask) {
+  return std::get<0>(run(tgt, memory, cache, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
+                         false));
+}
+
+std::tuple<Tensor, Tensor> TransformerDecoderLayerImpl::forward_with_cross_attention(
+    const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask, const Tensor& memory_mask,
+    const Tensor& tgt_key_padding_mask, const Tensor& memory_key_padding_mask) {
+  TransformerDecoderLayerCache fresh;
+  return run(tgt, memory, fresh, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask, true);
+}
+
+std::tuple<Tensor, Tensor> TransformerDecoderLayerImpl::run(const Tensor& tgt, const Tensor& memory,
+                                                            TransformerDecoderLayerCache& cache, const Tensor& tgt_mask,
+                                                            const Tensor& memory_mask,
+                                                            const Tensor& tgt_key_padding_mask,
+                                                            const Tensor& memory_key_padding_mask, bool need_weights) {
   const bool pre = options.norm_first();
   Tensor x = residual(tgt, norm1, dropout1, pre, [&](const Tensor& h) {
     return std::get<0>(self_attn->forward_cached(h, h, h, cache.self_attn, tgt_key_padding_mask, false, tgt_mask));
   });
   // The memory's keys and values are projected once, then reused from the cache.
   const Tensor new_memory = cache.cross_attn.size() == 0 ? memory : Tensor();
+  Tensor cross_weights;
   x = residual(x, norm2, dropout2, pre, [&](const Tensor& h) {
-    return std::get<0>(multihead_attn->forward_cached(h, new_memory, new_memory, cache.cross_attn,
-                                                      memory_key_padding_mask, false, memory_mask));
+    auto [out, weights] = multihead_attn->forward_cached(h, new_memory, new_memory, cache.cross_attn,
+                                                         memory_key_padding_mask, need_weights, memory_mask);
+    cross_weights = weights;
+    return out;
   });
-  return residual(x, norm3, dropout3, pre, [&](const Tensor& h) { return feed_forward(*this, h); });
+  return {residual(x, norm3, dropout3, pre, [&](const Tensor& h) { return feed_forward(*this, h); }), cross_weights};
 }
 
 std::string TransformerDecoderLayerImpl::extra_repr() const {

@@ -17,6 +17,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "nn/attention.h"
 #include "nn/dropout.h"
@@ -89,6 +90,12 @@ class TransformerDecoderLayerImpl : public Module {
   Tensor forward_cached(const Tensor& tgt, const Tensor& memory, TransformerDecoderLayerCache& cache,
                         const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
                         const Tensor& tgt_key_padding_mask = {}, const Tensor& memory_key_padding_mask = {});
+  // forward(), also returning where each target position looked in the memory: the
+  // cross-attention weights (B,T,S), averaged over heads. For drawing attention maps.
+  std::tuple<Tensor, Tensor> forward_with_cross_attention(const Tensor& tgt, const Tensor& memory,
+                                                          const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
+                                                          const Tensor& tgt_key_padding_mask = {},
+                                                          const Tensor& memory_key_padding_mask = {});
   std::string extra_repr() const override;
 
   TransformerDecoderLayerOptions options;
@@ -99,6 +106,12 @@ class TransformerDecoderLayerImpl : public Module {
   Linear linear2{nullptr};
   LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
   Dropout dropout1{nullptr}, dropout2{nullptr}, dropout3{nullptr};
+
+ private:
+  // What all three forwards run: -> (output, cross-attention weights if need_weights).
+  std::tuple<Tensor, Tensor> run(const Tensor& tgt, const Tensor& memory, TransformerDecoderLayerCache& cache,
+                                 const Tensor& tgt_mask, const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
+                                 const Tensor& memory_key_padding_mask, bool need_weights);
 };
 AG_MODULE(TransformerDecoderLayer);
 

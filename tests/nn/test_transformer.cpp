@@ -12,11 +12,9 @@ using namespace ag;
 
 namespace {
 
-Tensor padding_mask(const std::vector<int64_t>& lengths, int64_t max_len) {  // (B, max_len), true = pad
-  std::vector<bool> pad;
-  for (int64_t len : lengths)
-    for (int64_t s = 0; s < max_len; ++s) pad.push_back(s >= len);
-  return from_vector(pad, {static_cast<int64_t>(lengths.size()), max_len});
+// (B, max_len) bool, true at padding: each row is padding from its length on.
+Tensor padding_mask(const std::vector<double>& lengths, int64_t max_len) {
+  return ge(arange(max_len, kFloat64), from_vector(lengths, {static_cast<int64_t>(lengths.size()), 1}));
 }
 
 nn::TransformerOptions small_options() {
@@ -116,6 +114,25 @@ TEST_CASE("TransformerDecoderCache::reorder follows the beams", "[transformer]")
   Tensor full = model->decode(beam_tgt, beam_memory, nn::generate_square_subsequent_mask(3));
   test::require_close(model->decode_step(beam_tgt.narrow(0, 2, 1), beam_memory, cache), full.narrow(0, 2, 1), 1e-5,
                       1e-6, "the step after reordering");
+}
+
+TEST_CASE("TransformerDecoderLayer::forward_with_cross_attention returns where each position looked",
+          "[transformer]") {
+  manual_seed(35);
+  for (bool norm_first : {false, true}) {
+    nn::TransformerDecoderLayer layer(
+        nn::TransformerDecoderLayerOptions(8, 2).dim_feedforward(16).dropout(0.0).norm_first(norm_first));
+    Tensor tgt = randn({4, 2, 8}), memory = randn({6, 2, 8}), padding = padding_mask({6, 3}, 6);
+    Tensor causal = nn::generate_square_subsequent_mask(4);
+    auto [out, weights] = layer->forward_with_cross_attention(tgt, memory, causal, Tensor(), Tensor(), padding);
+    test::require_close(out, layer(tgt, memory, causal, Tensor(), Tensor(), padding), 0, 1e-7, "output");
+    // Recomputed by hand: the cross-attention's query is the state after the self-attention block.
+    auto self_block = [&](const Tensor& h) { return std::get<0>(layer->self_attn(h, h, h, Tensor(), false, causal)); };
+    Tensor query = norm_first ? layer->norm2(tgt + self_block(layer->norm1(tgt))) : layer->norm1(tgt + self_block(tgt));
+    test::require_close(weights, std::get<1>(layer->multihead_attn(query, memory, memory, padding)), 0, 1e-7,
+                        "weights (B,T,S)");
+    CHECK(weights.select(0, 1).narrow(1, 3, 3).abs().max().item() == 0.0);  // padded memory is never looked at
+  }
 }
 
 TEST_CASE("Transformer layers: dropout acts in training only", "[transformer]") {

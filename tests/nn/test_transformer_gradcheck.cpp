@@ -54,11 +54,9 @@ void randomize(nn::Module& module) {
 
 Tensor leaf(const Shape& shape) { return randn(shape, kFloat64).requires_grad_(); }
 
-Tensor padding_mask(const std::vector<int64_t>& lengths, int64_t max_len) {  // (B, max_len), true = pad
-  std::vector<bool> pad;
-  for (int64_t len : lengths)
-    for (int64_t s = 0; s < max_len; ++s) pad.push_back(s >= len);
-  return from_vector(pad, {static_cast<int64_t>(lengths.size()), max_len});
+// (B, max_len) bool, true at padding: each row is padding from its length on.
+Tensor padding_mask(const std::vector<double>& lengths, int64_t max_len) {
+  return ge(arange(max_len, kFloat64), from_vector(lengths, {static_cast<int64_t>(lengths.size()), 1}));
 }
 
 }  // namespace
