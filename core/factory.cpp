@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/generator.h"
+#include "core/parallel.h"
 #include "core/ops.h"
 
 namespace ag {
@@ -30,6 +31,7 @@ Tensor fill_with(const Shape& shape, const TensorOptions& options, F value_at) {
 }  // namespace
 
 Tensor empty(const Shape& shape, TensorOptions options) {
+  configure_threads_once();
   for (int64_t s : shape) AG_CHECK(s >= 0, "empty: negative dimension in shape {}", shape_str(shape));
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<Storage>(numel_of(shape) * element_size(options.dtype_));

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libopenblas-dev   # BLAS: every matmul goes through cblas_sgemm / cblas_dgemm
+  libopenblas-openmp-dev  # BLAS on OpenMP threads: every matmul goes through cblas_sgemm / cblas_dgemm
   libfmt-dev        # printing and error messages
   catch2            # the test suite (Catch2 2.13)
   zlib1g-dev        # reading gzip-compressed corpora

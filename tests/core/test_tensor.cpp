@@ -192,3 +192,9 @@ TEST_CASE("set_num_threads governs the thread count", "[tensor]") {
   set_num_threads(before);
   CHECK_THROWS_WITH(set_num_threads(0), Catch::Contains("at least 1 thread"));
 }
+
+TEST_CASE("denormal floats are flushed to zero, so they cannot slow the cores down", "[tensor]") {
+  Tensor tiny = (tensor({1e-30}) * tensor({1e-10})).contiguous();  // 1e-40 is below float's normal range
+  CHECK(tiny.item() == 0.0);
+  CHECK((tensor({1e-30}) * tensor({1e-5})).item() == Approx(1e-35));  // normal values are untouched
+}
