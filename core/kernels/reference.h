@@ -22,6 +22,20 @@ namespace ag {
 void set_reference_kernels(bool enabled);
 bool reference_kernels_enabled();
 
+// Sets the switch for a scope and restores it after: { ag::ReferenceKernelsGuard plain; model(x); }
+class ReferenceKernelsGuard {
+ public:
+  explicit ReferenceKernelsGuard(bool enabled = true) : previous_(reference_kernels_enabled()) {
+    set_reference_kernels(enabled);
+  }
+  ~ReferenceKernelsGuard() { set_reference_kernels(previous_); }
+  ReferenceKernelsGuard(const ReferenceKernelsGuard&) = delete;
+  ReferenceKernelsGuard& operator=(const ReferenceKernelsGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace ag
 
 namespace ag::kernels::reference {

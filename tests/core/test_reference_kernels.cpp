@@ -10,17 +10,10 @@ using namespace ag;
 
 namespace {
 
-// Sets the switch for a scope, and always puts it back.
-struct ReferenceKernels {
-  explicit ReferenceKernels(bool on) : previous(reference_kernels_enabled()) { set_reference_kernels(on); }
-  ~ReferenceKernels() { set_reference_kernels(previous); }
-  bool previous;
-};
-
 // f's output and the gradients of its inputs (against a fixed random projection of the output).
 std::vector<Tensor> run(const std::function<Tensor(const std::vector<Tensor>&)>& f, const std::vector<Tensor>& inputs,
                         bool reference) {
-  ReferenceKernels kernels(reference);
+  ReferenceKernelsGuard kernels(reference);
   for (const Tensor& t : inputs) t.mutable_grad() = Tensor();
   Tensor out = f(inputs);
   manual_seed(7);
@@ -54,7 +47,7 @@ std::vector<Tensor> leaves(const std::vector<Shape>& shapes, Dtype dtype) {
 TEST_CASE("the switch turns the reference kernels on and off", "[reference-kernels]") {
   CHECK_FALSE(reference_kernels_enabled());
   {
-    ReferenceKernels on(true);
+    ReferenceKernelsGuard on;
     CHECK(reference_kernels_enabled());
   }
   CHECK_FALSE(reference_kernels_enabled());

@@ -15,14 +15,8 @@ namespace F = ag::nn::functional;
 
 namespace {
 
-struct ReferenceKernels {
-  explicit ReferenceKernels(bool on) : previous(reference_kernels_enabled()) { set_reference_kernels(on); }
-  ~ReferenceKernels() { set_reference_kernels(previous); }
-  bool previous;
-};
-
 std::vector<Tensor> run(const std::function<Tensor()>& f, const std::vector<Tensor>& inputs, bool reference) {
-  ReferenceKernels kernels(reference);
+  ReferenceKernelsGuard kernels(reference);
   for (const Tensor& t : inputs) t.mutable_grad() = Tensor();
   Tensor out = f();
   manual_seed(7);
