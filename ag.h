@@ -1,11 +1,16 @@
 // ag: one include for the whole framework, as <torch/torch.h> is for libtorch.
 #pragma once
+#include "core/autograd/anomaly.h"
 #include "core/autograd/engine.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/node.h"
+#include "core/autograd/profile.h"
+#include "core/autograd/scope.h"
+#include "core/autograd/step_hook.h"
 #include "core/dot.h"
 #include "core/factory.h"
 #include "core/generator.h"
+#include "core/kernels/reference.h"
 #include "core/gradcheck.h"
 #include "core/ops.h"
 #include "core/parallel.h"
