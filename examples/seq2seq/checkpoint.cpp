@@ -66,24 +66,6 @@ ModelConfig model_config(const ag::SafetensorsFile& file, const std::string& pat
   }
 }
 
-json state_to_json(const TrainingState& s) {
-  return {{"step", s.step},           {"loader", s.loader},         {"generator_state", s.generator_state},
-          {"elapsed_s", s.elapsed_s}, {"best_score", s.best_score}, {"best_step", s.best_step},
-          {"last_eval_step", s.last_eval_step}};
-}
-
-TrainingState state_from_json(const json& j) {
-  TrainingState s;
-  j.at("step").get_to(s.step);
-  j.at("loader").get_to(s.loader);
-  j.at("generator_state").get_to(s.generator_state);
-  j.at("elapsed_s").get_to(s.elapsed_s);
-  j.at("best_score").get_to(s.best_score);
-  j.at("best_step").get_to(s.best_step);
-  j.at("last_eval_step").get_to(s.last_eval_step);
-  return s;
-}
-
 }  // namespace
 
 void prepare_fresh_run_dir(const std::string& dir, bool force) {
@@ -138,7 +120,7 @@ void save_checkpoint(const std::string& path, const TrainOptions& options, const
   tensors["history.train_loss"] = ag::from_vector(state.train_losses, {steps});
   ag::Metadata metadata = describe(model, src, tgt);
   metadata["options"] = to_json(options).dump();
-  metadata["state"] = state_to_json(state).dump();
+  metadata["state"] = json(state).dump();  // the loss history goes in as a tensor instead
   ag::save_safetensors(path, tensors, metadata);
 }
 
@@ -153,7 +135,7 @@ SavedCheckpoint read_checkpoint(const std::string& run_dir) {
   saved.src = language_from_json(parse_field(saved.file, "src", path), run_dir);
   saved.tgt = language_from_json(parse_field(saved.file, "tgt", path), run_dir);
   try {
-    saved.state = state_from_json(parse_field(saved.file, "state", path));
+    saved.state = parse_field(saved.file, "state", path).get<TrainingState>();
   } catch (const json::exception& e) {
     throw ag::Error(fmt::format("{}: the training state is incomplete ({}); the file is damaged", path, e.what()));
   }
@@ -168,14 +150,12 @@ SavedCheckpoint read_checkpoint(const std::string& run_dir) {
 void restore_checkpoint(const SavedCheckpoint& saved, Seq2SeqImpl& model, ag::optim::Optimizer& optimizer,
                         ag::optim::LRScheduler& schedule) {
   const ag::TensorMap& tensors = saved.file.tensors;
-  ag::TensorMap weights = ag::optim::strip_prefix(tensors, "model.");
-  const std::string path = kCheckpointFile;
   try {
-    model.load_state_dict(weights);
+    model.load_state_dict(ag::optim::strip_prefix(tensors, "model."));
     optimizer.load_state_dict(ag::optim::strip_prefix(tensors, "optimizer."));
     schedule.load_state_dict(ag::optim::strip_prefix(tensors, "schedule."));
   } catch (const ag::Error& e) {
-    throw ag::Error(fmt::format("{} does not fit the run its settings describe: {}", path, e.what()));
+    throw ag::Error(fmt::format("{} does not fit the run its settings describe: {}", kCheckpointFile, e.what()));
   }
   ag::default_generator().set_state(saved.state.generator_state);
 }

@@ -64,6 +64,9 @@ struct TrainingState {
   int64_t best_step = -1;
   int64_t last_eval_step = -1;
 };
+// Everything but train_losses, which a checkpoint stores as a tensor.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainingState, step, loader, generator_state, elapsed_s, best_score, best_step,
+                                   last_eval_step)
 
 void save_checkpoint(const std::string& path, const TrainOptions& options, const Language& src, const Language& tgt,
                      const Seq2SeqImpl& model, const ag::optim::Optimizer& optimizer,

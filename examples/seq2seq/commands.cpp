@@ -47,6 +47,9 @@ bool line_waiting(std::istream& in) {
 void print_attention(const AttentionMap& map, std::ostream& log) {
   // A text heat map: one row per output token, one cell per source token, darker = more attention.
   static const char* shades[] = {" ", "░", "▒", "▓", "█"};
+  std::string columns;
+  for (const auto& token : map.source_tokens) columns += "[" + token + "]";
+  log << "columns (source tokens): " << columns << "\n";
   for (size_t t = 0; t < map.target_tokens.size(); ++t) {
     log << fmt::format("{:>12} |", map.target_tokens[t]);
     for (size_t s = 0; s < map.source_tokens.size(); ++s) {

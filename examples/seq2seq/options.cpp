@@ -45,16 +45,18 @@ bool may_change_on_resume(const std::string& pointer) {
 
 // The built-in date task's settings, measured to pass 98% exact match on its held-out test set
 // well within 5 minutes on 2 cores: pre-LN lets a small model take a high learning rate from a short
-// warmup, and with 20,000 clean examples regularisation only slows learning down. They apply to
-// the built-in task only, flag by flag, where the user gave no value.
+// warmup, and with 20,000 clean examples regularisation only slows learning down. One thread: a
+// 64-wide model gains little from a second one, and threads that wait on each other at every op
+// run many times slower when another program shares the cores (measured: 15x on a busy machine).
+// They apply to the built-in task only, flag by flag, where the user gave no value.
 const std::vector<std::pair<std::string, nlohmann::json>>& built_in_preset() {
   static const std::vector<std::pair<std::string, nlohmann::json>> preset = {
       {"--d-model", 64},      {"--ff", 256},       {"--norm-first", true},    {"--dropout", 0.0},
       {"--label-smoothing", 0.0}, {"--lr", 3e-3},  {"--warmup", 200},         {"--schedule", "cosine"},
-      {"--batch-tokens", 2048}};
+      {"--batch-tokens", 2048}, {"--threads", 1},      {"--target-exact-match", 1.0}};
   return preset;
 }
-constexpr int64_t kBuiltInEpochs = 12;  // when no other limit is given
+constexpr int64_t kBuiltInEpochs = 12;  // unless --epochs, --max-steps or --max-time is given
 
 // `values` (JSON at the flags' pointers) written into `o`, keeping what JSON does not hold.
 void set_saved_values(TrainOptions& o, const nlohmann::json& values) {
@@ -134,7 +136,14 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   add_saved_option(app, "--epochs", o.schedule.epochs, "/schedule/epochs", "stop after this many epochs (0: no limit)")->group(run);
   add_saved_option(app, "--max-steps", o.schedule.max_steps, "/schedule/max_steps", "stop after this many steps (0: no limit)")->group(run);
   flag_pointers()["--max-time"] = "/schedule/max_time";
-  app.add_option_function<std::string>("--max-time", [&o](const std::string& text) { o.schedule.max_time = parse_duration(text); },
+  const auto set_max_time = [&o](const std::string& text) {
+    try {
+      o.schedule.max_time = parse_duration(text);
+    } catch (const ag::Error& e) {
+      throw CLI::ValidationError(e.what());  // reported by CLI11 like any other bad flag
+    }
+  };
+  app.add_option_function<std::string>("--max-time", set_max_time,
                                        "stop after this much training time: 90, 90s, 5m, 1h30m (0: no limit)")
       ->group(run);
   add_saved_option(app, "--eval-every", o.schedule.eval_every, "/schedule/eval_every", "steps between validations (0: every epoch)")->group(run);
@@ -151,8 +160,8 @@ void finish_train_options(TrainOptions& o, const FlagGiven& was_given) {
     for (const auto& [flag, value] : built_in_preset())
       if (!was_given(flag)) values[nlohmann::json::json_pointer(saved_flags().at(flag))] = value;
     set_saved_values(o, values);
-    const ScheduleOptions& s = o.schedule;
-    if (s.epochs == 0 && s.max_steps == 0 && s.max_time == 0 && s.target_exact_match == 0) o.schedule.epochs = kBuiltInEpochs;
+    if (!was_given("--epochs") && !was_given("--max-steps") && !was_given("--max-time"))
+      o.schedule.epochs = kBuiltInEpochs;
   }
   DataOptions& d = o.data;
   AG_CHECK(d.src.empty() == d.tgt.empty(), "train: give both --src and --tgt (the two sides of the training corpus), or "
