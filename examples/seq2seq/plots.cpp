@@ -79,9 +79,9 @@ std::string loss_curve_svg(const std::vector<double>& train, const std::vector<C
     for (const auto& p : validation)
       svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"#d62728\"/>\n", to_x(p.x), to_y(p.y));
   }
-  svg += fmt::format("<text x=\"{0}\" y=\"{1}\" fill=\"#1f77b4\">training (moving average, with label smoothing)</text>"
+  svg += fmt::format("<text x=\"{0}\" y=\"{1}\" fill=\"#1f77b4\">training (moving average)</text>"
                      "<text x=\"{0}\" y=\"{2}\" fill=\"#d62728\">validation</text>\n</svg>\n",
-                     W - right - 300, top + 10, top + 26);
+                     W - right - 180, top + 10, top + 26);
   return svg;
 }
 
