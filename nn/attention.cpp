@@ -27,6 +27,7 @@ Tensor merge_heads(const Tensor& x, bool batch_first) {
 }  // namespace
 
 void KVCache::reorder(const Tensor& index) {
+  if (!key.defined()) return;  // nothing cached yet
   key = index_select(key, 0, index);
   value = index_select(value, 0, index);
 }
