@@ -1,5 +1,6 @@
 // Tensors: factories, views that share storage, forward values of the ops, and printing.
 #include <catch2/catch.hpp>
+#include <limits>
 #include <sstream>
 
 #include "ag.h"
@@ -163,6 +164,23 @@ TEST_CASE("dropout zeroes about p of the elements and rescales the rest", "[tens
   int64_t scaled = std::count(v.begin(), v.end(), static_cast<float>(1 / 0.75));
   CHECK(zeros_seen + scaled == 10000);
   CHECK(dropout(ones({3}), 0.5, false).to_vector<float>() == floats{1, 1, 1});
+}
+
+TEST_CASE("dropout masks are independent across elements and calls, and p = 1 drops everything", "[tensor]") {
+  manual_seed(2);
+  const int64_t n = 40000;
+  std::vector<float> a = dropout(ones({n}), 0.5, true).to_vector<float>();
+  std::vector<float> b = dropout(ones({n}), 0.5, true).to_vector<float>();
+  int64_t both = 0, neighbours = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    both += a[i] == 0 && b[i] == 0;
+    neighbours += i + 1 < n && a[i] == 0 && a[i + 1] == 0;
+  }
+  // Independent fair coins: a quarter of the pairs are both dropped (standard deviation ~87).
+  CHECK(both == Approx(n / 4).margin(450));
+  CHECK(neighbours == Approx(n / 4).margin(450));
+  std::vector<float> all = dropout(full({4}, std::numeric_limits<float>::infinity()), 1.0, true).to_vector<float>();
+  CHECK(all == floats{0, 0, 0, 0});
 }
 
 TEST_CASE("printing looks like PyTorch's", "[tensor][print]") {
