@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/kernels/fast_math.h"
 #include "core/kernels/reference.h"
 #include "core/kernels/strided_loop.h"
 
@@ -36,21 +37,31 @@ void attention_softmax_forward(T* y, const T* x, const T* bias, const int64_t* b
     T* yr = y + r * S;
     const T* br = bias ? bias + bias_row_offset[r] : nullptr;
     const int64_t visible = causal ? std::min(S, r % L + 1) : S;  // keys [0, visible) may be seen
-    T m = neg_inf;
-    for (int64_t s = 0; s < visible; ++s) {
-      yr[s] = scale * xr[s] + (br ? br[s * bias_col_stride] : T(0));
-      m = std::max(m, yr[s]);
+    // Scores first, in a loop of its own per bias layout so that each one vectorizes.
+    if (!br) {
+#pragma omp simd
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s];
+    } else if (bias_col_stride == 1) {
+#pragma omp simd
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s] + br[s];
+    } else {
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s] + br[s * bias_col_stride];
     }
+    T m = neg_inf;
+#pragma omp simd reduction(max : m)
+    for (int64_t s = 0; s < visible; ++s) m = yr[s] > m ? yr[s] : m;
     if (m == neg_inf) {  // nothing to attend to
       std::fill(yr, yr + S, T(0));
       continue;
     }
     T total = 0;
+#pragma omp simd reduction(+ : total)
     for (int64_t s = 0; s < visible; ++s) {
-      yr[s] = std::exp(yr[s] - m);
+      yr[s] = fast_exp(yr[s] - m);
       total += yr[s];
     }
     const T inv = T(1) / total;
+#pragma omp simd
     for (int64_t s = 0; s < visible; ++s) yr[s] *= inv;
     std::fill(yr + visible, yr + S, T(0));
   }
