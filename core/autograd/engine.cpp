@@ -105,7 +105,10 @@ void backward(const Tensor& root, const Tensor& grad, bool retain_graph) {
     for (size_t i = 0; i < edges.size() && i < grad_inputs.size(); ++i) {
       if (!edges[i] || !grad_inputs[i].defined()) continue;
       Tensor& slot = pending[edges[i].get()];
-      slot = slot.defined() ? add(slot, grad_inputs[i]) : grad_inputs[i];
+      // A second gradient for the same node is summed, in place when nothing else sees the first.
+      if (!slot.defined()) slot = grad_inputs[i];
+      else if (is_sole_owner(slot) && slot.dtype() == grad_inputs[i].dtype()) slot.add_(grad_inputs[i]);
+      else slot = add(slot, grad_inputs[i]);
     }
   }
 }

@@ -60,21 +60,29 @@ std::vector<Tensor> FunctionNode::apply(const Tensor& grad_output) {
 AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf)
     : Node("AccumulateGrad", {}, leaf->shape, leaf->dtype), leaf_(std::move(leaf)) {}
 
-// The gradient is copied on first arrival: the engine may hand the same tensor to several leaves
-// (AddBackward passes its gradient to both inputs), and an optimizer will later modify grads in place.
+// The gradient is copied on first arrival unless nothing else can see it: the engine may hand the
+// same tensor to several leaves (AddBackward passes its gradient to both inputs), and an optimizer
+// will later modify grads in place.
 std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
+  bool sole = is_sole_owner(grad_output);  // asked before `incoming` becomes a second handle
   Tensor incoming = grad_output;
   for (const auto& hook : leaf_->grad_hooks) {
     Tensor replaced = hook(incoming);
-    if (replaced.defined()) incoming = replaced;
+    if (replaced.defined()) incoming = replaced, sole = false;
   }
   Tensor& grad = leaf_->grad;
   if (!grad.defined()) {
-    grad = incoming.clone();
+    grad = sole ? incoming : incoming.clone();
   } else {
     grad.add_(incoming);
   }
   return {};
+}
+
+bool is_sole_owner(const Tensor& t) {
+  return t.defined() && t.impl_ptr().use_count() == 1 && t.impl()->storage.use_count() == 1 &&
+         !t.requires_grad() && t.is_contiguous() && t.storage_offset() == 0 &&
+         static_cast<size_t>(t.numel()) * element_size(t.dtype()) == t.impl()->storage->nbytes();
 }
 
 Edge gradient_edge(const Tensor& t) {

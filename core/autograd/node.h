@@ -90,6 +90,11 @@ class AccumulateGrad : public Node {
   std::shared_ptr<TensorImpl> leaf_;
 };
 
+// True when this handle is the only way to reach t's data (no other handle, view or saved copy) and
+// t fills its storage contiguously: backward may then add into t in place, or hand it to a leaf as
+// its grad, instead of copying.
+bool is_sole_owner(const Tensor& t);
+
 // The edge along which gradient flows back into `t`: its grad_fn, its leaf's AccumulateGrad, or
 // null if it does not require grad.
 Edge gradient_edge(const Tensor& t);

@@ -23,6 +23,26 @@ TEST_CASE("gradients accumulate across backward calls until zeroed", "[autograd]
   CHECK(x.grad().to_vector<float>() == std::vector<float>{4, 4});
 }
 
+TEST_CASE("leaf gradients never share memory with each other or with the caller's tensors", "[autograd]") {
+  // Backward hands a gradient to a leaf without copying only when nothing else can reach it.
+  Tensor a = ones({3}, requires_grad()), b = ones({3}, requires_grad());
+  (a + b).backward(full({3}, 2.0));  // AddBackward passes one gradient to both leaves
+  a.mutable_grad().add_(ones({3}));
+  CHECK(a.grad().to_vector<float>() == std::vector<float>{3, 3, 3});
+  CHECK(b.grad().to_vector<float>() == std::vector<float>{2, 2, 2});
+
+  Tensor x = ones({2}, requires_grad()), seed = full({2}, 5.0);
+  x.backward(seed);  // the caller keeps `seed`
+  x.mutable_grad().mul_(2.0);
+  CHECK(seed.to_vector<float>() == std::vector<float>{5, 5});
+  CHECK(x.grad().to_vector<float>() == std::vector<float>{10, 10});
+
+  // Three paths into one tensor are summed (in place once the first sum is backward's own).
+  Tensor w = tensor({1.0, 2.0}, requires_grad());
+  (w * 2.0 + w * 3.0 + w * 4.0).sum().backward();
+  CHECK(w.grad().to_vector<float>() == std::vector<float>{9, 9});
+}
+
 TEST_CASE("a worked example a reader can check by hand", "[autograd]") {
   // docs/autograd.md walks through exactly this: L = sum((a*b + b)^2), a = [1, 2], b = [3, 4].
   Tensor a = tensor({1.0, 2.0}, requires_grad()), b = tensor({3.0, 4.0}, requires_grad());
