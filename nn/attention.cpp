@@ -128,23 +128,18 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward_cached(const Tensor& 
   const int64_t B = q_in.size(batch_dim), L = q_in.size(time_dim);
   auto split = [&](const Tensor& x) { return x.reshape({x.size(0), x.size(1), H, D}); };  // (..,E) -> (..,H,D)
 
-  Tensor q, k, v;  // (B,H,T,D)
-  if (packed() && key.is_same(query) && value.is_same(query)) {
-    // Self-attention: one gemm against the stacked (3E,E) weight, then q, k, v as views of it.
-    Tensor qkv = F::linear(q_in, in_proj_weight, in_proj_bias);
-    qkv = qkv.reshape({qkv.size(0), qkv.size(1), 3, H, D});
-    q = heads_first(qkv.select(2, 0), bf), k = heads_first(qkv.select(2, 1), bf), v = heads_first(qkv.select(2, 2), bf);
-  } else {
-    q = heads_first(split(project(q_in, 0)), bf);
-    if (key.defined()) {
-      AG_CHECK(k_in.dim() == 3 && v_in.dim() == 3 && k_in.size(batch_dim) == B && v_in.size(batch_dim) == B &&
-                   k_in.size(time_dim) == v_in.size(time_dim) && k_in.size(-1) == options.kdim() &&
-                   v_in.size(-1) == options.vdim(),
-               "MultiheadAttention: key {} and value {} must be {} and {} with the query's batch of {} and the same S",
-               shape_str(key.sizes()), shape_str(value.sizes()), bf ? "(B,S,kdim)" : "(S,B,kdim)",
-               bf ? "(B,S,vdim)" : "(S,B,vdim)", B);
-      k = heads_first(split(project(k_in, 1)), bf), v = heads_first(split(project(v_in, 2)), bf);
-    }
+  // Three projections, also for self-attention with the packed (3E,E) weight: one gemm into (N,3E)
+  // would slice q, k and v out as views, and backward would then build three zero-filled (N,3E)
+  // gradients and add them. Apart, each gradient is just the (N,E) its gemm needs.
+  Tensor q = heads_first(split(project(q_in, 0)), bf), k, v;  // (B,H,T,D)
+  if (key.defined()) {
+    AG_CHECK(k_in.dim() == 3 && v_in.dim() == 3 && k_in.size(batch_dim) == B && v_in.size(batch_dim) == B &&
+                 k_in.size(time_dim) == v_in.size(time_dim) && k_in.size(-1) == options.kdim() &&
+                 v_in.size(-1) == options.vdim(),
+             "MultiheadAttention: key {} and value {} must be {} and {} with the query's batch of {} and the same S",
+             shape_str(key.sizes()), shape_str(value.sizes()), bf ? "(B,S,kdim)" : "(S,B,kdim)",
+             bf ? "(B,S,vdim)" : "(S,B,vdim)", B);
+    k = heads_first(split(project(k_in, 1)), bf), v = heads_first(split(project(v_in, 2)), bf);
   }
   if (k.defined()) {
     cache.key = cache.key.defined() ? cat({cache.key, k}, 2) : k;
