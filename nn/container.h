@@ -39,7 +39,7 @@ class SequentialImpl : public Module {
   template <typename M>
   void push_back(std::shared_ptr<M> module) {
     M* raw = register_module(std::to_string(size()), std::move(module)).get();
-    forwards_.emplace_back([raw](const Tensor& x) { return raw->forward(x); });
+    forwards_.emplace_back([raw](const Tensor& x) { return call_module(*raw, x); });  // with its hooks
   }
   template <typename M>
   void push_back(const ModuleHolder<M>& module) { push_back(module.ptr()); }

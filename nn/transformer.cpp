@@ -41,7 +41,7 @@ TransformerEncoderImpl::TransformerEncoderImpl(TransformerEncoderLayerOptions la
 Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, const Tensor& src_key_padding_mask) {
   Tensor x = src;
   for (size_t i = 0; i < layers->size(); ++i)
-    x = layers->ptr<TransformerEncoderLayerImpl>(i)->forward(x, mask, src_key_padding_mask);
+    x = call_module(*layers->ptr<TransformerEncoderLayerImpl>(i), x, mask, src_key_padding_mask);
   return norm ? norm(x) : x;
 }
 
@@ -56,8 +56,8 @@ Tensor TransformerDecoderImpl::forward(const Tensor& tgt, const Tensor& memory, 
                                        const Tensor& memory_key_padding_mask) {
   Tensor x = tgt;
   for (size_t i = 0; i < layers->size(); ++i)
-    x = layers->ptr<TransformerDecoderLayerImpl>(i)->forward(x, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
-                                                             memory_key_padding_mask);
+    x = call_module(*layers->ptr<TransformerDecoderLayerImpl>(i), x, memory, tgt_mask, memory_mask,
+                    tgt_key_padding_mask, memory_key_padding_mask);
   return norm ? norm(x) : x;
 }
 

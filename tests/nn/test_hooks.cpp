@@ -113,3 +113,20 @@ TEST_CASE("call_module runs hooks for a module held by pointer", "[hooks]") {
   nn::call_module(*layers->ptr<nn::LinearImpl>(0), randn({1, 2}));
   CHECK(calls == 1);
 }
+
+TEST_CASE("containers and Transformer stacks call their children with hooks", "[hooks]") {
+  nn::Sequential net(nn::Linear(2, 3), nn::ReLU());
+  int linear_calls = 0, encoder_layer_calls = 0, decoder_layer_calls = 0;
+  net->ptr<nn::LinearImpl>(0)->register_forward_hook([&](nn::Module&, const auto&, auto&) { ++linear_calls; });
+  net(randn({1, 2}));
+  CHECK(linear_calls == 1);
+
+  nn::Transformer model(nn::TransformerOptions(4, 2).num_encoder_layers(2).num_decoder_layers(1).dim_feedforward(8));
+  model->encoder->layers->ptr<nn::TransformerEncoderLayerImpl>(1)->register_forward_hook(
+      [&](nn::Module&, const auto&, auto&) { ++encoder_layer_calls; });
+  model->decoder->layers->ptr<nn::TransformerDecoderLayerImpl>(0)->register_forward_hook(
+      [&](nn::Module&, const auto&, auto&) { ++decoder_layer_calls; });
+  model(randn({3, 1, 4}), randn({2, 1, 4}));
+  CHECK(encoder_layer_calls == 1);
+  CHECK(decoder_layer_calls == 1);
+}
