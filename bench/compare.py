@@ -2,6 +2,7 @@
 prints one table with both figures and their ratio (ratio > 1 means ag is better).
 
     /usr/bin/python3 bench/compare.py --ag build-bench/bench/ag_bench [--json FILE] [--quick]
+                                      [--threads 1,2] [--workloads seq2seq,gpt,...]
 
 Both sides get the same thread settings through the environment (OpenBLAS, OpenMP, ag) and on the
 command line (PyTorch's intra-op threads, ag's set_num_threads).
@@ -33,6 +34,7 @@ def main():
     p.add_argument("--json", help="also write every figure to this file")
     p.add_argument("--quick", action="store_true", help="fewer steps (for a smoke run, not for quoting)")
     p.add_argument("--threads", default="1,2")
+    p.add_argument("--workloads", default=",".join(WORKLOADS), help="a comma-separated subset of " + ", ".join(WORKLOADS))
     args = p.parse_args()
     torch_bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_bench.py")
     steps = ["--steps", "3", "--warmup", "1", "--memory-steps", "30"] if args.quick else []
@@ -40,12 +42,15 @@ def main():
     # Memory is watched once, at the most threads: ag over its full 1,000 steps (the growth figure
     # is ag's promise), PyTorch over 100, by which its peak has long been reached.
     thread_counts = [int(t) for t in args.threads.split(",")]
+    workloads = args.workloads.split(",")
+    if any(w not in WORKLOADS for w in workloads):
+        sys.exit(f"--workloads: choose from {', '.join(WORKLOADS)}")
     results = {}
     for threads in thread_counts:
         common = ["--threads", str(threads)] + steps
         sgemm = run([args.ag, "--workload", "sgemm", "--threads", str(threads)], threads)["gflops"]
         results[threads] = {"sgemm_gflops": sgemm}
-        for w in WORKLOADS:
+        for w in workloads:
             if w == "memory" and threads != max(thread_counts):
                 continue
             torch_extra = ["--memory-steps", "100"] if w == "memory" and not args.quick else []
