@@ -2,7 +2,6 @@
 // parameter, the fused layer_norm and cross_entropy kernels, and the losses. One line per case.
 #include <catch2/catch.hpp>
 #include <functional>
-#include <utility>
 
 #include "ag.h"
 #include "nn/activation.h"
@@ -20,40 +19,14 @@ namespace F = ag::nn::functional;
 
 namespace {
 
-// gradcheck differentiates with respect to fresh copies of its inputs, but a module reads its own
-// parameter tensors. So, as torch.func.functional_call does, each parameter stands in for its copy
-// during the call: the parameter's TensorImpl swaps state with a view of the copy (data and grad_fn),
-// and swaps back afterwards. The graph built meanwhile leads to the copies, which is what
-// gradcheck compares against finite differences on those same copies.
-Tensor call_with_parameters(nn::Module& module, const std::vector<Tensor>& params, const std::function<Tensor()>& fn) {
-  std::vector<Tensor> own = module.parameters(), stand_ins;
-  for (size_t i = 0; i < own.size(); ++i) {
-    stand_ins.push_back(params[i].view(params[i].sizes()));
-    std::swap(*own[i].impl(), *stand_ins[i].impl());
-  }
-  struct SwapBack {
-    std::vector<Tensor>& own;
-    std::vector<Tensor>& stand_ins;
-    ~SwapBack() {
-      for (size_t i = 0; i < own.size(); ++i) std::swap(*own[i].impl(), *stand_ins[i].impl());
-    }
-  } swap_back{own, stand_ins};
-  return fn();
-}
-
 // Checks `forward(inputs)` with respect to the float64 inputs that require grad and every parameter.
+// gradcheck perturbs what it is given in place, so the module reads its perturbed parameters itself.
 void check_module(nn::Module& module, const std::vector<Tensor>& inputs,
                   const std::function<Tensor(const std::vector<Tensor>&)>& forward) {
   module.to(kFloat64);
-  std::vector<Tensor> all = inputs;
-  for (const Tensor& p : module.parameters()) all.push_back(p.detach().clone().requires_grad_());
-  const size_t n = inputs.size();
-  auto result = gradcheck(
-      [&](const std::vector<Tensor>& in) {
-        std::vector<Tensor> params(in.begin() + n, in.end()), args(in.begin(), in.begin() + n);
-        return call_with_parameters(module, params, [&] { return forward(args); });
-      },
-      all);
+  std::vector<Tensor> checked = inputs;
+  for (const Tensor& p : module.parameters()) checked.push_back(p);
+  auto result = gradcheck(forward, checked);
   INFO(result.message);
   CHECK(result.ok);
 }
