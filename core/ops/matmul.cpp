@@ -49,7 +49,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
     const T* pa = A.tensor.data_ptr<T>();
     const T* pb = B.tensor.data_ptr<T>();
     T* pc = out.data_ptr<T>();
-    for (int64_t i = 0; i < count; ++i) {
+    auto product = [&](int64_t i) {
       int64_t oa = 0, ob = 0, rest = i;  // offsets of batch element i in each operand
       for (int64_t d = nb - 1; d >= 0; --d) {
         int64_t idx = rest % batch[d];
@@ -59,6 +59,17 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
       }
       kernels::gemm(A.trans, B.trans, m, n, k, T(1), pa + oa, A.ld, pb + ob, B.ld, T(0), pc + i * m * n,
                     std::max<int64_t>(n, 1));
+    };
+    // Many small products (attention's, per batch and head) are spread over the threads, each on
+    // one: OpenBLAS would run each of them on one thread anyway (below 64^3 multiply-adds it does
+    // not split a product), and inside this loop it knows not to. Large ones are called from outside
+    // any parallel region: under an inactive one (`if` false) OpenBLAS's own region would start a
+    // fresh thread team, creating and joining threads on every call.
+    if (count > 1 && m * n * k < 64 * 64 * 64) {
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < count; ++i) product(i);
+    } else {
+      for (int64_t i = 0; i < count; ++i) product(i);
     }
   });
   return record("MmBackward", {a, b}, out, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
