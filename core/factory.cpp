@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "core/generator.h"
-#include "core/parallel.h"
 #include "core/ops.h"
+#include "core/parallel.h"
 
 namespace ag {
 
