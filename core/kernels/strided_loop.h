@@ -4,11 +4,12 @@
 // broadcast dim). We first simplify the iteration space: dims of size 1 are dropped and neighbouring
 // dims that are contiguous in *every* operand are merged, so a contiguous (64,32,256) tensor becomes
 // one run of 524,288 elements and a bias add (B,T,C) + (C) becomes (B*T) rows of C. Then the inner
-// function gets one row at a time: `inner(pointers, inner_byte_strides, length)`. Rows are spread
-// over OpenMP threads when there is enough work.
+// function gets one row, or a piece of a long row, at a time: `inner(pointers, inner_byte_strides,
+// length)`. Pieces are spread over OpenMP threads when there is enough work.
 #pragma once
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -45,12 +46,17 @@ void strided_loop(const std::vector<int64_t>& shape, std::array<char*, N> data,
     for (size_t k = 0; k < N; ++k) strides[k].push_back(0);
   }
 
+  // Rows are cut into pieces of at most kPiece elements, and the pieces shared among the threads: a
+  // contiguous tensor is a single row, which would otherwise leave every thread but one idle.
+  constexpr int64_t kPiece = 8192;
   const int64_t length = sizes[0];
   const int64_t rows = numel / length;
+  const int64_t pieces_per_row = (length + kPiece - 1) / kPiece;
   std::array<int64_t, N> inner_strides;
   for (size_t k = 0; k < N; ++k) inner_strides[k] = strides[k][0];
 
-  auto run_row = [&](int64_t row) {
+  auto run_piece = [&](int64_t item) {
+    const int64_t row = item / pieces_per_row, start = item % pieces_per_row * kPiece;
     std::array<char*, N> p = data;
     int64_t rest = row;
     for (size_t d = 1; d < sizes.size(); ++d) {
@@ -58,13 +64,15 @@ void strided_loop(const std::vector<int64_t>& shape, std::array<char*, N> data,
       rest /= sizes[d];
       for (size_t k = 0; k < N; ++k) p[k] += i * strides[k][d];
     }
-    inner(p, inner_strides, length);
+    for (size_t k = 0; k < N; ++k) p[k] += start * inner_strides[k];
+    inner(p, inner_strides, std::min(kPiece, length - start));
   };
-  if (numel >= kParallelGrain && rows > 1) {
+  const int64_t items = rows * pieces_per_row;
+  if (numel >= kParallelGrain && items > 1) {
 #pragma omp parallel for schedule(static)
-    for (int64_t row = 0; row < rows; ++row) run_row(row);
+    for (int64_t item = 0; item < items; ++item) run_piece(item);
   } else {
-    for (int64_t row = 0; row < rows; ++row) run_row(row);
+    for (int64_t item = 0; item < items; ++item) run_piece(item);
   }
 }
 

@@ -201,6 +201,27 @@ TEST_CASE("printing looks like PyTorch's", "[tensor][print]") {
   CHECK(fmt::format("{}", tensor({2.0})) == "tensor([2.])");
 }
 
+TEST_CASE("elementwise ops over long rows, cut into pieces for the threads, miss and repeat nothing",
+          "[tensor]") {
+  const int before = get_num_threads();
+  set_num_threads(2);
+  // 3 rows of 20,001: each row is cut into pieces with a short last one; the second operand is a
+  // broadcast row, a broadcast scalar, and a transposed (strided) view.
+  constexpr int64_t R = 3, C = 20001;
+  Tensor a = arange(R * C).reshape({R, C});
+  Tensor row = arange(C) * 0.5;
+  Tensor strided = arange(R * C).reshape({C, R}).t();
+  const auto sum_row = (a + row).to_vector<float>(), plus_one = (a + 1.0).to_vector<float>(),
+             sum_strided = (a + strided).to_vector<float>();
+  set_num_threads(before);
+  for (int64_t i = 0; i < R * C; ++i) {
+    const int64_t r = i / C, c = i % C;
+    REQUIRE(sum_row[i] == static_cast<float>(i) + static_cast<float>(c) * 0.5f);
+    REQUIRE(plus_one[i] == static_cast<float>(i + 1));
+    REQUIRE(sum_strided[i] == static_cast<float>(i + c * R + r));  // strided[r][c] = c R + r
+  }
+}
+
 TEST_CASE("set_num_threads governs the thread count", "[tensor]") {
   int before = get_num_threads();
   set_num_threads(1);
