@@ -4,27 +4,34 @@
 //
 // The method (as Cephes' expf): write x = n ln2 + r with n an integer and |r| <= ln2/2, so that
 // exp(x) = 2^n exp(r); exp(r) is a degree-6 polynomial (Taylor coefficients, accurate to ~1 ulp on
-// that range), and 2^n is built directly in the float's exponent bits. Below -87.3 the result is 0
-// (so exp(-inf) is exactly 0, as masking needs), above 88.3 it is inf (a little early: expf
-// overflows at 88.72), and NaN stays NaN. Double precision uses libm.
+// that range), and 2^n is built directly in the float's exponent bits.
+//
+// The edges come from the clamp alone, with no selects after it (each select costs a blend per
+// vector, and six of them made up half the loop): x is clamped to [-88, 89], where
+//   - at -88, n = -127 puts 0 in the exponent bits, so 2^n and the result are exactly 0 (as masking
+//     needs for exp(-inf));
+//   - from about 88.38 on, n = 128 puts all ones in the exponent bits, so 2^n is inf and so is the
+//     result (a little early: expf overflows at 88.72);
+//   - NaN passes through the clamp (its comparisons are false) and makes every step NaN.
+// Double precision uses libm.
 #pragma once
 #include <bit>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 
 namespace ag::kernels {
 
 inline float fast_exp(float x) {
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;  // ln 2 split for an exact n*ln2
-  // Ternaries and the rounding trick below instead of fmin/fmax/floor, which block vectorization.
-  const float clamped = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
+  // Ternaries in this order compile to vminps/vmaxps, which keep a NaN x (fmin/fmax would not).
+  float c = x > 89.f ? 89.f : x;
+  c = c < -88.f ? -88.f : c;
   // Adding and subtracting 1.5 * 2^23 rounds to the nearest integer (the float has no bits left
   // for a fraction at that magnitude).
   constexpr float kRound = 12582912.0f;
-  const float n = (clamped * kLog2e + kRound) - kRound;
-  const float r = clamped - n * kLn2Hi - n * kLn2Lo;
+  const float n = (c * kLog2e + kRound) - kRound;
+  const float r = c - n * kLn2Hi - n * kLn2Lo;
   float p = 1.f / 720;
   p = p * r + 1.f / 120;
   p = p * r + 1.f / 24;
@@ -33,8 +40,7 @@ inline float fast_exp(float x) {
   p = p * r + 1.f;
   p = p * r + 1.f;
   const float two_n = std::bit_cast<float>((static_cast<int32_t>(n) + 127) << 23);
-  const float result = p * two_n;
-  return x < -87.3f ? 0.f : (x > 88.3f ? std::numeric_limits<float>::infinity() : (x != x ? x : result));
+  return p * two_n;
 }
 
 inline double fast_exp(double x) { return std::exp(x); }
