@@ -6,7 +6,12 @@
 //
 // Backward of C = A B:  dA = dC B^T,  dB = A^T dC  (summed over broadcast batch dims).
 // Transposed operands are handed to BLAS as a transpose flag with their leading dimension, so
-// neither the forward nor the backward copies a matrix just to transpose it.
+// neither the forward nor the backward copies a matrix just to transpose it. And the backward writes
+// a batched operand's gradient in that operand's memory layout, so a permuted view (attention's
+// heads) gets a gradient that permutes back to contiguous.
+#include <algorithm>
+#include <numeric>
+
 #include "core/autograd/function.h"
 #include "core/kernels/gemm.h"
 #include "core/ops/op_util.h"
@@ -33,8 +38,24 @@ BlasOperand blas_operand(const Tensor& t) {
   return {c, false, std::max<int64_t>(cols, 1)};
 }
 
-// Batched gemm over already-broadcast operands a (batch..,m,k), b (batch..,k,n).
-Tensor batched_matmul(const Tensor& a, const Tensor& b) {
+// An uninitialised tensor of t's shape whose dims lie in memory in the order t's do (largest
+// stride outermost): for a gradient to come back in its input's layout.
+Tensor empty_in_layout_of(const Tensor& t) {
+  Shape order(t.dim());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return t.stride(x) > t.stride(y); });
+  Shape sizes, inverse(t.dim());
+  for (int64_t i = 0; i < t.dim(); ++i) {
+    sizes.push_back(t.size(order[i]));
+    inverse[order[i]] = i;
+  }
+  return empty(sizes, t.dtype()).permute(inverse);
+}
+
+// Batched gemm a (batch..,m,k) x b (batch..,k,n), broadcasting the batch dims. The output is
+// contiguous, or laid out like `layout` (same shape as the output) when given and each (m,n)
+// product can be written there row-major or column-major.
+Tensor batched_matmul(const Tensor& a, const Tensor& b, const Tensor& layout = Tensor()) {
   const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
   Shape batch = detail::broadcast_shapes(Shape(a.sizes().begin(), a.sizes().end() - 2),
                                          Shape(b.sizes().begin(), b.sizes().end() - 2), "matmul");
@@ -43,22 +64,30 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   eb.insert(eb.end(), {k, n});
   out_shape.insert(out_shape.end(), {m, n});
   BlasOperand A = blas_operand(a.expand(ea)), B = blas_operand(b.expand(eb));
-  Tensor out = empty(out_shape, a.dtype());
+  Tensor out = layout.defined() ? empty_in_layout_of(layout) : Tensor();
+  // Column-major products are written as C^T = B^T A^T.
+  const bool row_major = out.defined() && out.stride(-1) == 1 && out.stride(-2) >= std::max<int64_t>(n, 1);
+  const bool col_major = out.defined() && !row_major && out.stride(-2) == 1 && out.stride(-1) >= std::max<int64_t>(m, 1);
+  if (!row_major && !col_major) out = empty(out_shape, a.dtype());
+  const int64_t ldc = col_major ? out.stride(-1) : row_major ? out.stride(-2) : std::max<int64_t>(n, 1);
   const int64_t count = numel_of(batch), nb = static_cast<int64_t>(batch.size());
   dispatch_floating(a.dtype(), "matmul", [&]<typename T>() {
     const T* pa = A.tensor.data_ptr<T>();
     const T* pb = B.tensor.data_ptr<T>();
     T* pc = out.data_ptr<T>();
     auto product = [&](int64_t i) {
-      int64_t oa = 0, ob = 0, rest = i;  // offsets of batch element i in each operand
+      int64_t oa = 0, ob = 0, oc = 0, rest = i;  // offsets of batch element i in each operand
       for (int64_t d = nb - 1; d >= 0; --d) {
         int64_t idx = rest % batch[d];
         rest /= batch[d];
         oa += idx * A.tensor.stride(d);
         ob += idx * B.tensor.stride(d);
+        oc += idx * out.stride(d);
       }
-      kernels::gemm(A.trans, B.trans, m, n, k, T(1), pa + oa, A.ld, pb + ob, B.ld, T(0), pc + i * m * n,
-                    std::max<int64_t>(n, 1));
+      if (col_major)
+        kernels::gemm(!B.trans, !A.trans, n, m, k, T(1), pb + ob, B.ld, pa + oa, A.ld, T(0), pc + oc, ldc);
+      else
+        kernels::gemm(A.trans, B.trans, m, n, k, T(1), pa + oa, A.ld, pb + ob, B.ld, T(0), pc + oc, ldc);
     };
     // Many small products (attention's, per batch and head) are spread over the threads, each on
     // one: OpenBLAS would run each of them on one thread anyway (below 64^3 multiply-adds it does
@@ -72,10 +101,16 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
       for (int64_t i = 0; i < count; ++i) product(i);
     }
   });
+  // Each gradient is written in its operand's layout when it needs no summing over broadcast
+  // dims: attention's q, k and v are permuted views of (L,B,H,D) projections, and gradients in
+  // that layout turn back into (L,B,E) without a copy.
   return record("MmBackward", {a, b}, out, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
     Tensor a = sa.unpack(), b = sb.unpack();
-    return std::vector<Tensor>{sum_to(matmul(g, b.transpose(-1, -2)), a.sizes()),
-                               sum_to(matmul(a.transpose(-1, -2), g), b.sizes())};
+    auto grad = [&g](const Tensor& x, const Tensor& left, const Tensor& right) {
+      const bool broadcast = x.dim() != g.dim() || !std::equal(x.sizes().begin(), x.sizes().end() - 2, g.sizes().begin());
+      return broadcast ? sum_to(matmul(left, right), x.sizes()) : batched_matmul(left, right, x);
+    };
+    return std::vector<Tensor>{grad(a, g, b.transpose(-1, -2)), grad(b, a.transpose(-1, -2), g)};
   });
 }
 

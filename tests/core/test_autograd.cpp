@@ -43,6 +43,20 @@ TEST_CASE("leaf gradients never share memory with each other or with the caller'
   CHECK(w.grad().to_vector<float>() == std::vector<float>{9, 9});
 }
 
+TEST_CASE("a batched matmul gives each operand its gradient in the operand's own layout", "[autograd]") {
+  // Attention's heads: q and k are permuted views of (L,B,H,D) tensors. Gradients laid out like
+  // them permute back to contiguous (L,B,H,D), which reshapes to (L,B,E) without a copy.
+  Tensor q_proj = randn({4, 2, 3, 5}, requires_grad()), k_proj = randn({6, 2, 3, 5}, requires_grad());
+  Tensor q = q_proj.permute({1, 2, 0, 3}), k_t = k_proj.permute({1, 2, 3, 0});  // (B,H,L,D), (B,H,D,S)
+  Shape q_grad_strides, k_grad_strides;
+  q.register_hook([&](const Tensor& g) { q_grad_strides = g.strides(); return g; });
+  k_t.register_hook([&](const Tensor& g) { k_grad_strides = g.strides(); return g; });
+  Tensor scores = matmul(q, k_t);
+  scores.backward(randn(scores.sizes()));
+  CHECK(q_grad_strides == q.strides());
+  CHECK(k_grad_strides == k_t.strides());  // written column-major: k_t is a transposed view
+}
+
 TEST_CASE("a worked example a reader can check by hand", "[autograd]") {
   // docs/autograd.md walks through exactly this: L = sum((a*b + b)^2), a = [1, 2], b = [3, 4].
   Tensor a = tensor({1.0, 2.0}, requires_grad()), b = tensor({3.0, 4.0}, requires_grad());

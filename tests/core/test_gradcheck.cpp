@@ -72,6 +72,7 @@ std::vector<Case> cases() {
       {"matmul 2d", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({3, 4}), leaf({4, 2})}; }},
       {"matmul transposed", [](const Inputs& x) { return matmul(x[0].t(), x[1].t()); }, [] { return Inputs{leaf({4, 3}), leaf({2, 4})}; }},
       {"matmul batched broadcast", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({2, 1, 3, 4}), leaf({3, 4, 2})}; }},
+      {"matmul permuted (attention's layout)", [](const Inputs& x) { return matmul(matmul(x[0].permute({1, 2, 0, 3}), x[1].permute({1, 2, 3, 0})), x[2].permute({1, 2, 0, 3})); }, [] { return Inputs{leaf({4, 2, 3, 5}), leaf({6, 2, 3, 5}), leaf({6, 2, 3, 5})}; }},
       {"matmul folded", [](const Inputs& x) { return matmul(x[0], x[1]); }, [] { return Inputs{leaf({2, 3, 4}), leaf({4, 5})}; }},
       {"matmul vector", [](const Inputs& x) { return matmul(x[0], x[1]).sum() + matmul(x[1], x[2]).sum(); }, [] { return Inputs{leaf({3, 4}), leaf({4}), leaf({4, 2})}; }},
       {"addmm", [](const Inputs& x) { return addmm(x[0], x[1], x[2].t()); }, [] { return Inputs{leaf({2}), leaf({3, 4}), leaf({2, 4})}; }},
