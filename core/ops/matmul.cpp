@@ -137,7 +137,10 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   return record("AddmmBackward", {bias, a, b}, out,
                 [sa = SavedTensor(a), sb = SavedTensor(b), bias_shape = bias.sizes()](const Tensor& g) {
                   Tensor a = sa.unpack(), b = sb.unpack();
-                  return std::vector<Tensor>{sum_to(g, bias_shape), matmul(g, b.t()), matmul(a.t(), g)};
+                  // In the operands' layouts: a Linear's b is its weight's transpose, whose
+                  // gradient is then the weight's shape, contiguous, with nothing to copy.
+                  return std::vector<Tensor>{sum_to(g, bias_shape), batched_matmul(g, b.t(), a),
+                                             batched_matmul(a.t(), g, b)};
                 });
 }
 
