@@ -48,15 +48,19 @@ inline double fast_exp(double x) { return std::exp(x); }
 // erf for GELU, by Abramowitz & Stegun's formula 7.1.26 (absolute error 1.5e-7 in exact
 // arithmetic, under 5e-7 evaluated in float, so GELU's relative error stays near 2e-7):
 //     erf(x) = 1 - t (a1 + t (a2 + t (a3 + t (a4 + t a5)))) e^(-x^2),  t = 1 / (1 + p|x|),
-// odd in x. Double precision uses libm.
-inline float fast_erf(float x) {
+// odd in x. The second form takes e^(-x^2) from a caller that has it already (GELU's backward
+// needs it for the normal density too). Double precision uses libm.
+inline float fast_erf(float x, float exp_minus_x2) {
   const float a = x < 0 ? -x : x;
   const float t = 1.f / (1.f + 0.3275911f * a);
   const float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-  const float y = 1.f - poly * fast_exp(-a * a);
+  const float y = 1.f - poly * exp_minus_x2;
   return x < 0 ? -y : y;
 }
 
+inline float fast_erf(float x) { return fast_erf(x, fast_exp(-x * x)); }
+
+inline double fast_erf(double x, double) { return std::erf(x); }
 inline double fast_erf(double x) { return std::erf(x); }
 
 }  // namespace ag::kernels

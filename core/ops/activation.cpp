@@ -66,7 +66,7 @@ Tensor gelu(const Tensor& a, const std::string& approximate) {
   const bool use_tanh = approximate == "tanh";
   Tensor out = use_tanh ? unary_float(a, "gelu", [&](auto x) { return x * half_one_plus_tanh(x); })
                         : unary_float(a, "gelu", [&](auto x) { return x * cdf(x); });
-  return record("GeluBackward", {a}, out, [sa = SavedTensor(a), use_tanh, half_one_plus_tanh, cdf](const Tensor& g) {
+  return record("GeluBackward", {a}, out, [sa = SavedTensor(a), use_tanh, half_one_plus_tanh](const Tensor& g) {
     if (use_tanh) {
       return std::vector<Tensor>{binary_float(g, sa.unpack(), "gelu_backward", [&](auto go, auto x) {
         using T = decltype(x);
@@ -74,10 +74,14 @@ Tensor gelu(const Tensor& a, const std::string& approximate) {
         return go * (s + 2 * x * s * (1 - s) * T(c) * (1 + 3 * T(k) * x * x));
       })};
     }
-    return std::vector<Tensor>{binary_float(g, sa.unpack(), "gelu_backward", [&](auto go, auto x) {
+    // One exp serves both Phi and phi: with z = x / sqrt 2, e^(-z^2) is the factor inside erf(z) and
+    // phi(x) = e^(-z^2) / sqrt(2 pi).
+    return std::vector<Tensor>{binary_float(g, sa.unpack(), "gelu_backward", [](auto go, auto x) {
       using T = decltype(x);
-      const T pdf = kernels::fast_exp(T(-0.5) * x * x) * T(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
-      return go * (cdf(x) + x * pdf);
+      const T z = x * T(std::numbers::sqrt2 / 2), e = kernels::fast_exp(-z * z);
+      const T cdf_x = T(0.5) * (1 + kernels::fast_erf(z, e));
+      const T pdf_x = e * T(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
+      return go * (cdf_x + x * pdf_x);
     })};
   });
 }
