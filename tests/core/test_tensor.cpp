@@ -105,6 +105,27 @@ TEST_CASE("reductions over any dims, with keepdim", "[tensor]") {
   CHECK(sum_to(ones({4, 2, 3}), {2, 1}).to_vector<float>() == floats{12, 12});
 }
 
+TEST_CASE("sums over long axes, cut into chunks and column blocks, are exact on any thread count", "[tensor]") {
+  // Small integers, so every float sum is exact whatever the order of additions.
+  Tensor x = randint(0, 7, {2, 300, 16400}).to(kFloat32);  // over dim 1: chunks of rows, two column blocks
+  Tensor rows = randint(0, 7, {3, 700}).to(kFloat32);       // over dim 1: row sums (inner = 1) in chunks
+  const auto xs = x.to_vector<float>(), rs = rows.to_vector<float>();
+  std::vector<float> expect_x(2 * 16400, 0), expect_rows(3, 0);
+  for (int64_t o = 0; o < 2; ++o)
+    for (int64_t r = 0; r < 300; ++r)
+      for (int64_t i = 0; i < 16400; ++i) expect_x[o * 16400 + i] += xs[(o * 300 + r) * 16400 + i];
+  for (int64_t o = 0; o < 3; ++o)
+    for (int64_t r = 0; r < 700; ++r) expect_rows[o] += rs[o * 700 + r];
+  const int before = get_num_threads();
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    CHECK(sum(x, {1}).to_vector<float>() == expect_x);
+    CHECK(sum(rows, {1}).to_vector<float>() == expect_rows);
+    CHECK(sum(x, {0, 1}).to_vector<float>() == (sum(x, {1}).narrow(0, 0, 1) + sum(x, {1}).narrow(0, 1, 1)).reshape({-1}).to_vector<float>());
+  }
+  set_num_threads(before);
+}
+
 TEST_CASE("softmax is numerically stable and sums to one along its dim", "[tensor]") {
   Tensor x = tensor({{1000, 1001, 1002}, {-1000, -1000, -1000}});
   Tensor s = softmax(x, 1);
