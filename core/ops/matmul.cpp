@@ -67,7 +67,8 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b, const Tensor& layout = T
   Tensor out = layout.defined() ? empty_in_layout_of(layout) : Tensor();
   // Column-major products are written as C^T = B^T A^T.
   const bool row_major = out.defined() && out.stride(-1) == 1 && out.stride(-2) >= std::max<int64_t>(n, 1);
-  const bool col_major = out.defined() && !row_major && out.stride(-2) == 1 && out.stride(-1) >= std::max<int64_t>(m, 1);
+  const bool col_major =
+      out.defined() && !row_major && out.stride(-2) == 1 && out.stride(-1) >= std::max<int64_t>(m, 1);
   if (!row_major && !col_major) out = empty(out_shape, a.dtype());
   const int64_t ldc = col_major ? out.stride(-1) : row_major ? out.stride(-2) : std::max<int64_t>(n, 1);
   const int64_t count = numel_of(batch), nb = static_cast<int64_t>(batch.size());
@@ -107,7 +108,8 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b, const Tensor& layout = T
   return record("MmBackward", {a, b}, out, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
     Tensor a = sa.unpack(), b = sb.unpack();
     auto grad = [&g](const Tensor& x, const Tensor& left, const Tensor& right) {
-      const bool broadcast = x.dim() != g.dim() || !std::equal(x.sizes().begin(), x.sizes().end() - 2, g.sizes().begin());
+      const bool broadcast =
+          x.dim() != g.dim() || !std::equal(x.sizes().begin(), x.sizes().end() - 2, g.sizes().begin());
       return broadcast ? sum_to(matmul(left, right), x.sizes()) : batched_matmul(left, right, x);
     };
     return std::vector<Tensor>{grad(a, g, b.transpose(-1, -2)), grad(b, a.transpose(-1, -2), g)};
