@@ -27,10 +27,12 @@ inline float fast_exp(float x) {
   // Ternaries in this order compile to vminps/vmaxps, which keep a NaN x (fmin/fmax would not).
   float c = x > 89.f ? 89.f : x;
   c = c < -88.f ? -88.f : c;
-  // Adding and subtracting 1.5 * 2^23 rounds to the nearest integer (the float has no bits left
-  // for a fraction at that magnitude).
+  // Adding 1.5 * 2^23 rounds to the nearest integer n (the float has no bits left for a fraction
+  // at that magnitude), which then sits in the low bits of the sum: its bits are kRoundBits + n.
   constexpr float kRound = 12582912.0f;
-  const float n = (c * kLog2e + kRound) - kRound;
+  constexpr uint32_t kRoundBits = 0x4B400000;  // std::bit_cast<uint32_t>(kRound)
+  const float shifted = c * kLog2e + kRound;
+  const float n = shifted - kRound;
   const float r = c - n * kLn2Hi - n * kLn2Lo;
   float p = 1.f / 720;
   p = p * r + 1.f / 120;
@@ -39,7 +41,9 @@ inline float fast_exp(float x) {
   p = p * r + 0.5f;
   p = p * r + 1.f;
   p = p * r + 1.f;
-  const float two_n = std::bit_cast<float>((static_cast<int32_t>(n) + 127) << 23);
+  // 2^n from n's bits, in unsigned arithmetic: no float-to-int conversion, which would be
+  // undefined for a NaN x.
+  const float two_n = std::bit_cast<float>((std::bit_cast<uint32_t>(shifted) - kRoundBits + 127) << 23);
   return p * two_n;
 }
 

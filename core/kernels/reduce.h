@@ -38,7 +38,8 @@ void sum_rows(T* dst, const T* src, int64_t rows, int64_t width, int64_t row_str
 template <typename T>
 void sum_middle(T* out, const T* x, int64_t outer, int64_t reduce, int64_t inner) {
   constexpr int64_t kChunk = 256, kColumns = 16384;  // rows per chunk; columns per task
-  const int64_t chunks = outer >= 4 ? 1 : std::max<int64_t>(1, (reduce + kChunk - 1) / kChunk);
+  constexpr int64_t kFewOuter = 4;                     // below this many outer blocks, chunk the rows
+  const int64_t chunks = outer >= kFewOuter ? 1 : std::max<int64_t>(1, (reduce + kChunk - 1) / kChunk);
   const int64_t column_blocks = (inner + kColumns - 1) / kColumns;
   std::vector<T> partial(chunks > 1 ? outer * chunks * inner : 0);
   T* sums = chunks > 1 ? partial.data() : out;  // (outer, chunks, inner)
