@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "bench/workloads.h"
 
 int main(int argc, char** argv) {

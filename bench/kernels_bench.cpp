@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <chrono>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "bench/workloads.h"
-#include "nn/functional/attention.h"
-#include "nn/functional/layer_norm.h"
-#include "nn/functional/loss.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/functional/layer_norm.h"
+#include "ag/nn/functional/loss.h"
 
 namespace ag::bench {
 

@@ -8,14 +8,14 @@
 #include <chrono>
 #include <fstream>
 
-#include "ag.h"
-#include "nn/embedding.h"
-#include "nn/functional/loss.h"
-#include "nn/layer_norm.h"
-#include "nn/linear.h"
-#include "nn/positional.h"
-#include "nn/transformer.h"
-#include "optim/adam.h"
+#include "ag/ag.h"
+#include "ag/nn/embedding.h"
+#include "ag/nn/functional/loss.h"
+#include "ag/nn/layer_norm.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/positional.h"
+#include "ag/nn/transformer.h"
+#include "ag/optim/adam.h"
 
 namespace ag::bench {
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 namespace ag::test {
 

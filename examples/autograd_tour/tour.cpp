@@ -13,11 +13,11 @@
 #include <functional>
 #include <map>
 
-#include "ag.h"
-#include "core/autograd/metadata.h"
-#include "core/autograd/step_hook.h"
-#include "nn/functional/loss.h"
-#include "nn/linear.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/metadata.h"
+#include "ag/core/autograd/step_hook.h"
+#include "ag/nn/functional/loss.h"
+#include "ag/nn/linear.h"
 
 namespace tour {
 

@@ -8,8 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "core/error.h"
-#include "data/score_files.h"
+#include "ag/core/error.h"
+#include "ag/data/score_files.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Score a hypothesis file against reference files with BLEU and chrF (sacreBLEU-compatible)."};

@@ -1,10 +1,10 @@
 // Reading the cross-attention weights out of the last decoder layer.
 #include "attention_map.h"
 
-#include "core/autograd/grad_mode.h"
-#include "core/factory.h"
-#include "core/serialize.h"
-#include "data/vocab.h"
+#include "ag/core/autograd/grad_mode.h"
+#include "ag/core/factory.h"
+#include "ag/core/serialize.h"
+#include "ag/data/vocab.h"
 #include "plots.h"
 #include "translator.h"
 

@@ -3,9 +3,9 @@
 
 #include <filesystem>
 
-#include "core/factory.h"
-#include "core/generator.h"
-#include "optim/state_dict.h"
+#include "ag/core/factory.h"
+#include "ag/core/generator.h"
+#include "ag/optim/state_dict.h"
 
 namespace seq2seq {
 

@@ -21,12 +21,12 @@
 #include <string>
 #include <vector>
 
-#include "core/serialize.h"
-#include "data/data_loader.h"
+#include "ag/core/serialize.h"
+#include "ag/data/data_loader.h"
 #include "language.h"
 #include "model.h"
-#include "optim/lr_scheduler.h"
-#include "optim/optimizer.h"
+#include "ag/optim/lr_scheduler.h"
+#include "ag/optim/optimizer.h"
 #include "options.h"
 
 namespace seq2seq {

@@ -7,11 +7,11 @@
 
 #include "attention_map.h"
 #include "checkpoint.h"
-#include "core/parallel.h"
-#include "data/bleu.h"
-#include "data/chrf.h"
-#include "data/corpus.h"
-#include "data/text_file.h"
+#include "ag/core/parallel.h"
+#include "ag/data/bleu.h"
+#include "ag/data/chrf.h"
+#include "ag/data/corpus.h"
+#include "ag/data/text_file.h"
 #include "translator.h"
 
 namespace seq2seq {

@@ -1,13 +1,13 @@
 // Validation loss and translation scores.
 #include "evaluate.h"
 
-#include "core/autograd/grad_mode.h"
-#include "data/bleu.h"
-#include "data/chrf.h"
-#include "data/data_loader.h"
-#include "data/metrics.h"
-#include "data/vocab.h"
-#include "nn/functional/loss.h"
+#include "ag/core/autograd/grad_mode.h"
+#include "ag/data/bleu.h"
+#include "ag/data/chrf.h"
+#include "ag/data/data_loader.h"
+#include "ag/data/metrics.h"
+#include "ag/data/vocab.h"
+#include "ag/nn/functional/loss.h"
 #include "translator.h"
 
 namespace seq2seq {

@@ -3,9 +3,9 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "data/sentencepiece_tokenizer.h"
-#include "data/utf8.h"
+#include "ag/core/error.h"
+#include "ag/data/sentencepiece_tokenizer.h"
+#include "ag/data/utf8.h"
 
 namespace seq2seq {
 

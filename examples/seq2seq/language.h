@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "data/tokenizer.h"
-#include "data/vocab.h"
+#include "ag/data/tokenizer.h"
+#include "ag/data/vocab.h"
 
 namespace seq2seq {
 

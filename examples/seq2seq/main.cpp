@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "core/error.h"
+#include "ag/core/error.h"
 #include "trainer.h"
 
 int main(int argc, char** argv) {

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "core/ops.h"
-#include "nn/init.h"
+#include "ag/core/ops.h"
+#include "ag/nn/init.h"
 
 namespace seq2seq {
 

@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-#include "nn/embedding.h"
-#include "nn/linear.h"
-#include "nn/positional.h"
-#include "nn/transformer.h"
+#include "ag/nn/embedding.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/positional.h"
+#include "ag/nn/transformer.h"
 
 namespace seq2seq {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <map>
 
-#include "core/error.h"
+#include "ag/core/error.h"
 
 namespace seq2seq {
 

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <fstream>
 
-#include "core/error.h"
-#include "core/serialize.h"
+#include "ag/core/error.h"
+#include "ag/core/serialize.h"
 
 namespace seq2seq {
 

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
-#include "core/autograd/grad_mode.h"
-#include "core/factory.h"
-#include "core/ops.h"
-#include "data/vocab.h"
+#include "ag/core/autograd/grad_mode.h"
+#include "ag/core/factory.h"
+#include "ag/core/ops.h"
+#include "ag/data/vocab.h"
 
 namespace seq2seq {
 

@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
-#include "core/error.h"
-#include "data/sentencepiece_tokenizer.h"
-#include "data/tasks.h"
-#include "data/text_file.h"
+#include "ag/core/error.h"
+#include "ag/data/sentencepiece_tokenizer.h"
+#include "ag/data/tasks.h"
+#include "ag/data/text_file.h"
 
 namespace seq2seq {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "data/corpus.h"
-#include "data/dataset.h"
+#include "ag/data/corpus.h"
+#include "ag/data/dataset.h"
 #include "language.h"
 #include "options.h"
 

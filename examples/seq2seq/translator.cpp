@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <numeric>
 
-#include "core/factory.h"
-#include "data/vocab.h"
+#include "ag/core/factory.h"
+#include "ag/data/vocab.h"
 
 namespace seq2seq {
 

@@ -1,8 +1,8 @@
 // The caching allocator hands freed blocks back out instead of asking the system again.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
-#include "core/allocator.h"
+#include "ag/ag.h"
+#include "ag/core/allocator.h"
 
 using namespace ag;
 

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
-#include "core/autograd/anomaly.h"
-#include "core/autograd/scope.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/anomaly.h"
+#include "ag/core/autograd/scope.h"
 
 using namespace ag;
 using Catch::Matchers::Contains;

@@ -2,7 +2,7 @@
 // counter, NoGradGuard, hooks, deep graphs, and the graph export.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 

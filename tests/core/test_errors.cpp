@@ -1,7 +1,7 @@
 // Every documented misuse throws ag::Error with a message that names the op and the shapes.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 using Catch::Contains;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/kernels/fast_math.h"
+#include "ag/core/kernels/fast_math.h"
 
 using ag::kernels::fast_erf;
 using ag::kernels::fast_exp;

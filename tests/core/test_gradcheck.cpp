@@ -1,7 +1,7 @@
 // Every differentiable op proves its gradient: a float64 central-difference check, one line per op.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 using Inputs = std::vector<Tensor>;

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ag.h"
-#include "core/autograd/profile.h"
-#include "core/autograd/scope.h"
-#include "core/autograd/step_hook.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/profile.h"
+#include "ag/core/autograd/scope.h"
+#include "ag/core/autograd/step_hook.h"
 
 using namespace ag;
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-#include "ag.h"
-#include "core/kernels/reference.h"
+#include "ag/ag.h"
+#include "ag/core/kernels/reference.h"
 
 using namespace ag;
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <limits>
 #include <sstream>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 using floats = std::vector<float>;

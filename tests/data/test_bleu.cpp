@@ -4,10 +4,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
-#include "data/bleu.h"
-#include "data/chrf.h"
-#include "data/tokenizer_13a.h"
+#include "ag/core/error.h"
+#include "ag/data/bleu.h"
+#include "ag/data/chrf.h"
+#include "ag/data/tokenizer_13a.h"
 
 using namespace ag::data;
 using nlohmann::json;

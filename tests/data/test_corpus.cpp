@@ -3,9 +3,9 @@
 #include <iterator>
 #include <sstream>
 
-#include "core/error.h"
-#include "data/corpus.h"
-#include "data/text_file.h"
+#include "ag/core/error.h"
+#include "ag/data/corpus.h"
+#include "ag/data/text_file.h"
 #include "temp_dir.h"
 
 using namespace ag::data;

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/error.h"
-#include "data/data_loader.h"
-#include "data/random.h"
+#include "ag/core/error.h"
+#include "ag/data/data_loader.h"
+#include "ag/data/random.h"
 
 using namespace ag::data;
 

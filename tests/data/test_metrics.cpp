@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/error.h"
-#include "data/metrics.h"
+#include "ag/core/error.h"
+#include "ag/data/metrics.h"
 
 using namespace ag::data;
 

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/error.h"
-#include "data/score_files.h"
-#include "data/text_file.h"
+#include "ag/core/error.h"
+#include "ag/data/score_files.h"
+#include "ag/data/text_file.h"
 #include "temp_dir.h"
 
 using namespace ag::data;

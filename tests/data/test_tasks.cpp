@@ -4,10 +4,10 @@
 #include <chrono>
 #include <set>
 
-#include "core/error.h"
-#include "data/date_task.h"
-#include "data/tasks.h"
-#include "data/utf8.h"
+#include "ag/core/error.h"
+#include "ag/data/date_task.h"
+#include "ag/data/tasks.h"
+#include "ag/data/utf8.h"
 
 using namespace ag::data;
 

@@ -1,9 +1,9 @@
 // Character and word tokenizers: splitting, round trips, and ids through a Vocab.
 #include <catch2/catch.hpp>
 
-#include "core/error.h"
-#include "data/tokenizer.h"
-#include "data/vocab.h"
+#include "ag/core/error.h"
+#include "ag/data/tokenizer.h"
+#include "ag/data/vocab.h"
 
 using namespace ag::data;
 

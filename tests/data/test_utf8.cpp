@@ -2,8 +2,8 @@
 // Python-compatible lowercasing.
 #include <catch2/catch.hpp>
 
-#include "core/error.h"
-#include "data/utf8.h"
+#include "ag/core/error.h"
+#include "ag/data/utf8.h"
 
 using namespace ag::data;
 

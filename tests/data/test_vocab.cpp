@@ -1,9 +1,9 @@
 // Vocab: the fixed special ids, building from counts, lookups, and the plain-text file format.
 #include <catch2/catch.hpp>
 
-#include "core/error.h"
-#include "data/tokenizer.h"
-#include "data/vocab.h"
+#include "ag/core/error.h"
+#include "ag/data/tokenizer.h"
+#include "ag/data/vocab.h"
 #include "temp_dir.h"
 
 using namespace ag::data;

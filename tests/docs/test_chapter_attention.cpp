@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
-#include "nn/attention.h"
-#include "nn/functional/attention.h"
-#include "nn/transformer.h"  // generate_square_subsequent_mask
+#include "ag/ag.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/transformer.h"  // generate_square_subsequent_mask
 
 using namespace ag;
 namespace F = ag::nn::functional;

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
-#include "core/autograd/function.h"
-#include "core/autograd/step_hook.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/function.h"
+#include "ag/core/autograd/step_hook.h"
 
 using namespace ag;
 

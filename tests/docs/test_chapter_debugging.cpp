@@ -4,12 +4,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "ag.h"
-#include "core/autograd/anomaly.h"
-#include "core/autograd/profile.h"
-#include "core/kernels/reference.h"
-#include "nn/linear.h"
-#include "nn/transformer.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/anomaly.h"
+#include "ag/core/autograd/profile.h"
+#include "ag/core/kernels/reference.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 
@@ -67,7 +67,7 @@ TEST_CASE("docs/debugging.md: reference kernels", "[docs]") {
   Tensor a = randn({64, 32}), b = randn({32, 16});
   Tensor fast = softmax(matmul(a, b), -1);   // OpenBLAS and the vectorized softmax
   set_reference_kernels(true);               // or run with AG_REFERENCE_KERNELS=1
-  Tensor plain = softmax(matmul(a, b), -1);  // the loops of core/kernels/reference.h
+  Tensor plain = softmax(matmul(a, b), -1);  // the loops of ag/core/kernels/reference.h
   set_reference_kernels(false);
   CHECK(allclose(fast, plain, 1e-5, 1e-6));
 }

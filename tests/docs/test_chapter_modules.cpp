@@ -2,10 +2,10 @@
 // dicts, train/eval, and forward hooks.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
-#include "nn/container.h"
-#include "nn/dropout.h"
-#include "nn/linear.h"
+#include "ag/ag.h"
+#include "ag/nn/container.h"
+#include "ag/nn/dropout.h"
+#include "ag/nn/linear.h"
 
 using namespace ag;
 

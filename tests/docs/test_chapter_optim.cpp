@@ -1,10 +1,10 @@
 // The snippets of docs/optim.md, run: one SGD step by hand, and the training loop that fits a line.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
-#include "nn/functional/loss.h"
-#include "nn/linear.h"
-#include "optim/optim.h"
+#include "ag/ag.h"
+#include "ag/nn/functional/loss.h"
+#include "ag/nn/linear.h"
+#include "ag/optim/optim.h"
 
 using namespace ag;
 

@@ -2,7 +2,7 @@
 // writes bump the version counter, broadcasting stretches size-1 dims.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 
 using namespace ag;
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <limits>
 
-#include "ag.h"
-#include "nn/transformer.h"
+#include "ag/ag.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "checkpoint.h"
-#include "core/error.h"
-#include "core/generator.h"
-#include "core/serialize.h"
+#include "ag/core/error.h"
+#include "ag/core/generator.h"
+#include "ag/core/serialize.h"
 #include "tests/data/temp_dir.h"
 #include "interrupt.h"
 #include "search.h"

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <map>
 
-#include "ag.h"
-#include "core/autograd/anomaly.h"
-#include "core/autograd/profile.h"
-#include "nn/container.h"
-#include "nn/linear.h"
-#include "nn/transformer.h"
+#include "ag/ag.h"
+#include "ag/core/autograd/anomaly.h"
+#include "ag/core/autograd/profile.h"
+#include "ag/nn/container.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 using Catch::Matchers::Contains;

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/attention.h"
-#include "nn/functional/attention.h"
-#include "nn/init.h"
-#include "nn/transformer.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/init.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 namespace F = ag::nn::functional;

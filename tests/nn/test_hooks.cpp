@@ -2,11 +2,11 @@
 // parents around children; a hook may replace an output; handles remove them.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
-#include "nn/attention.h"
-#include "nn/container.h"
-#include "nn/linear.h"
-#include "nn/module.h"
+#include "ag/ag.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/container.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/module.h"
 
 using namespace ag;
 

@@ -3,17 +3,17 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/activation.h"
-#include "nn/container.h"
-#include "nn/dropout.h"
-#include "nn/embedding.h"
-#include "nn/functional/layer_norm.h"
-#include "nn/functional/linear.h"
-#include "nn/init.h"
-#include "nn/layer_norm.h"
-#include "nn/linear.h"
+#include "ag/nn/activation.h"
+#include "ag/nn/container.h"
+#include "ag/nn/dropout.h"
+#include "ag/nn/embedding.h"
+#include "ag/nn/functional/layer_norm.h"
+#include "ag/nn/functional/linear.h"
+#include "ag/nn/init.h"
+#include "ag/nn/layer_norm.h"
+#include "ag/nn/linear.h"
 
 using namespace ag;
 namespace F = ag::nn::functional;

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/functional/loss.h"
+#include "ag/nn/functional/loss.h"
 
 using namespace ag;
 namespace F = ag::nn::functional;

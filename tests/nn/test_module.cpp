@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "ag.h"
-#include "nn/container.h"
-#include "nn/module.h"
+#include "ag/ag.h"
+#include "ag/nn/container.h"
+#include "ag/nn/module.h"
 
 using namespace ag;
 

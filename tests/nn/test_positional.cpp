@@ -2,9 +2,9 @@
 // (tests/reference/make_attention_fixtures.py), offsets for incremental decoding, layouts, errors.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/positional.h"
+#include "ag/nn/positional.h"
 
 using namespace ag;
 

@@ -4,11 +4,11 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-#include "ag.h"
-#include "core/kernels/reference.h"
-#include "nn/functional/attention.h"
-#include "nn/functional/layer_norm.h"
-#include "nn/transformer.h"
+#include "ag/ag.h"
+#include "ag/core/kernels/reference.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/functional/layer_norm.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 namespace F = ag::nn::functional;

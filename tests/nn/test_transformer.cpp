@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/transformer.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 

@@ -4,10 +4,10 @@
 // name (strictly: every key must match), run the same computation and compare everything.
 #include <catch2/catch.hpp>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "nn/attention.h"
-#include "nn/transformer.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 

@@ -5,10 +5,10 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
-#include "ag.h"
-#include "nn/attention.h"
-#include "nn/init.h"
-#include "nn/transformer.h"
+#include "ag/ag.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/init.h"
+#include "ag/nn/transformer.h"
 
 using namespace ag;
 

@@ -5,9 +5,9 @@
 #include <functional>
 #include <vector>
 
-#include "ag.h"
+#include "ag/ag.h"
 #include "fixture.h"
-#include "optim/optim.h"
+#include "ag/optim/optim.h"
 
 namespace ag::test {
 

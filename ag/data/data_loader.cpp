@@ -1,0 +1,114 @@
+// Shuffling, bucketing and batching; see data_loader.h.
+#include "ag/data/data_loader.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ag/core/error.h"
+
+namespace ag::data {
+
+void to_json(nlohmann::json& j, const LoaderPosition& p) {
+  j = {{"epoch", p.epoch}, {"batch", p.batch}, {"rng_state", p.rng_state}, {"dataset_size", p.dataset_size}};
+}
+
+void from_json(const nlohmann::json& j, LoaderPosition& p) {
+  p.epoch = j.at("epoch").get<uint64_t>();
+  p.batch = j.at("batch").get<uint64_t>();
+  p.rng_state = j.at("rng_state").get<std::string>();
+  p.dataset_size = j.at("dataset_size").get<size_t>();
+}
+
+DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options) : dataset_(dataset), options_(options) {
+  AG_CHECK(options_.batch_size > 0 || options_.max_tokens > 0,
+           "DataLoader: set batch_size (sentences per batch) or max_tokens (tokens per batch) above 0");
+  AG_CHECK(options_.pool_batches > 0, "DataLoader: pool_batches must be at least 1");
+  rng_.seed(options_.seed);
+  plan_epoch();
+}
+
+size_t DataLoader::cost(size_t index) const {
+  const Example& e = dataset_.get(index);
+  return std::max(e.src.size(), e.tgt.size() + 1);
+}
+
+std::optional<Batch> DataLoader::next() {
+  if (batch_ >= plan_.size()) {
+    ++epoch_;
+    plan_epoch();
+    return std::nullopt;
+  }
+  return make_batch(dataset_, plan_[batch_++]);
+}
+
+void DataLoader::plan_epoch() {
+  std::ostringstream state;
+  state << rng_;
+  epoch_start_state_ = state.str();
+  batch_ = 0;
+
+  std::vector<size_t> order(dataset_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (options_.shuffle) shuffle(order, rng_);
+  if (options_.bucket && !order.empty()) {
+    size_t per_batch = options_.batch_size;
+    if (options_.max_tokens > 0) {
+      size_t total = 0;
+      for (size_t i : order) total += cost(i);
+      per_batch = std::max<size_t>(1, options_.max_tokens * order.size() / std::max<size_t>(1, total));
+    }
+    const size_t pool = options_.pool_batches * per_batch;
+    const auto by_length = [&](size_t a, size_t b) {
+      const Example &x = dataset_.get(a), &y = dataset_.get(b);
+      return std::pair(x.src.size(), x.tgt.size()) < std::pair(y.src.size(), y.tgt.size());
+    };
+    for (size_t start = 0; start < order.size(); start += pool) {
+      const auto first = order.begin() + static_cast<std::ptrdiff_t>(start);
+      std::stable_sort(first, first + static_cast<std::ptrdiff_t>(std::min(pool, order.size() - start)), by_length);
+    }
+  }
+  plan_ = cut_into_batches(order);
+  if (options_.shuffle) shuffle(plan_, rng_);
+}
+
+std::vector<std::vector<size_t>> DataLoader::cut_into_batches(const std::vector<size_t>& order) const {
+  std::vector<std::vector<size_t>> batches;
+  std::vector<size_t> current;
+  size_t longest = 0;  // the largest cost in `current`
+  for (size_t i : order) {
+    const size_t c = cost(i);
+    const bool full = options_.max_tokens > 0 ? (current.size() + 1) * std::max(longest, c) > options_.max_tokens
+                                              : current.size() == options_.batch_size;
+    if (full && !current.empty()) {
+      batches.push_back(std::move(current));
+      current.clear();
+      longest = 0;
+    }
+    current.push_back(i);
+    longest = std::max(longest, c);
+  }
+  if (!current.empty()) batches.push_back(std::move(current));
+  return batches;
+}
+
+LoaderPosition DataLoader::position() const { return {epoch_, batch_, epoch_start_state_, dataset_.size()}; }
+
+void DataLoader::restore(const LoaderPosition& position) {
+  AG_CHECK(position.dataset_size == dataset_.size(),
+           "DataLoader::restore: the position was saved for a dataset "
+           "of {} examples, but this one has {}",
+           position.dataset_size, dataset_.size());
+  std::istringstream state(position.rng_state);
+  state >> rng_;
+  AG_CHECK(!state.fail(), "DataLoader::restore: the saved generator state is not a std::mt19937_64 state");
+  epoch_ = position.epoch;
+  plan_epoch();
+  AG_CHECK(position.batch <= plan_.size(),
+           "DataLoader::restore: batch {} is past the end of epoch {} ({} batches); "
+           "were the loader options changed?",
+           position.batch, position.epoch, plan_.size());
+  batch_ = position.batch;
+}
+
+}  // namespace ag::data

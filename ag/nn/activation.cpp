@@ -1,0 +1,19 @@
+// ReLU and GELU modules (see activation.h); the math and derivatives are in core/ops/activation.cpp.
+#include "ag/nn/activation.h"
+
+#include "ag/core/ops.h"
+
+namespace ag::nn {
+
+Tensor ReLUImpl::forward(const Tensor& x) { return relu(x); }
+
+GELUImpl::GELUImpl(const GELUOptions& options_) : Module("GELU"), options(options_) {
+  AG_CHECK(options.approximate() == "none" || options.approximate() == "tanh",
+           "GELU: approximate must be \"none\" or \"tanh\", got \"{}\"", options.approximate());
+}
+
+Tensor GELUImpl::forward(const Tensor& x) { return gelu(x, options.approximate()); }
+
+std::string GELUImpl::extra_repr() const { return fmt::format("approximate='{}'", options.approximate()); }
+
+}  // namespace ag::nn

@@ -1,0 +1,229 @@
+// Module: the base of every layer, as torch.nn.Module / libtorch's torch::nn::Module.
+//
+// A module owns named parameters (tensors the optimizer trains), buffers (state that is saved but
+// not trained, e.g. a fixed positional table) and submodules. Names compose with dots, so a
+// Transformer's parameters read "encoder.layers.0.self_attn.in_proj_weight", exactly as in
+// PyTorch; that is what lets weights move between the two through state_dict().
+//
+// Writing a layer, libtorch style:
+//     struct MlpImpl : nn::Module {
+//       MlpImpl(int64_t d) : Module("Mlp") {
+//         fc = register_module("fc", nn::Linear(d, d));
+//         scale = register_parameter("scale", ag::ones({d}));
+//       }
+//       Tensor forward(const Tensor& x) { return fc(x) * scale; }
+//       nn::Linear fc{nullptr};
+//       Tensor scale;
+//     };
+//     AG_MODULE(Mlp);   // nn::Mlp is the shared handle: Mlp m(8); m(x); m->named_parameters()
+//
+// The Tensor members are handles to the registered tensors: load_state_dict() and to() change the
+// data behind them in place, so they never go stale.
+//
+// Forward hooks, as PyTorch's, run when a module is called, m(x), but not for m->forward(x):
+//     auto handle = fc->register_forward_hook([](nn::Module& m, const auto& inputs, auto& outputs) {
+//       fmt::print("{}: {}\n", m.type_name(), ag::autograd::summarize(outputs[0]));
+//     });
+//     ...
+//     handle.remove();
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ag/core/arg.h"
+#include "ag/core/autograd/metadata.h"
+#include "ag/core/tensor.h"
+#include "ag/nn/module_holder.h"
+
+namespace ag::nn {
+
+// A pre-hook sees forward's Tensor arguments (others, like a bool flag or a cache, are left out).
+using ForwardPreHook = std::function<void(Module& module, const std::vector<Tensor>& inputs)>;
+// A hook also sees forward's Tensor outputs (the Tensor returned, or each Tensor of a returned
+// tuple) and may replace one by assigning to it.
+using ForwardHook =
+    std::function<void(Module& module, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs)>;
+
+namespace detail {
+struct ForwardHooks {
+  uint64_t next_id = 0;
+  std::vector<std::pair<uint64_t, ForwardPreHook>> pre;
+  std::vector<std::pair<uint64_t, ForwardHook>> post;
+};
+}  // namespace detail
+
+// Returned by register_forward_(pre_)hook; remove() unregisters that hook (PyTorch's
+// RemovableHandle). Removing twice, or after the module is gone, does nothing.
+class RemovableHandle {
+ public:
+  RemovableHandle() = default;
+  RemovableHandle(std::weak_ptr<detail::ForwardHooks> hooks, uint64_t id) : hooks_(std::move(hooks)), id_(id) {}
+  void remove();
+
+ private:
+  std::weak_ptr<detail::ForwardHooks> hooks_;
+  uint64_t id_ = 0;
+};
+
+class Module : public std::enable_shared_from_this<Module> {
+ public:
+  explicit Module(std::string type_name);  // "Linear" etc., used in printing
+  virtual ~Module() = default;
+  // A module is shared through handles, never copied: a copy would silently share or split state.
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // ---- registration (names are unique per module and contain no '.') --------------------------
+  // Stores `t` (a leaf) as a parameter with requires_grad set; returns a reference to the stored handle.
+  Tensor& register_parameter(const std::string& name, Tensor t, bool requires_grad = true);
+  Tensor& register_buffer(const std::string& name, Tensor t);
+  template <typename M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    static_assert(std::is_base_of_v<Module, M>, "register_module: M must derive from ag::nn::Module");
+    add_child(name, module);
+    return module;
+  }
+  template <typename M>
+  ModuleHolder<M> register_module(const std::string& name, ModuleHolder<M> module) {
+    register_module(name, module.ptr());
+    return module;
+  }
+
+  // ---- traversal (depth first, registration order; a tensor or module shared twice is listed once,
+  // as in PyTorch, so tied weights reach the optimizer once) ------------------------------------
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const;
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> named_children() const;
+  // Every module in the tree with its dotted path; this module itself comes first, named "".
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> named_modules() const;
+  // This module as an M (e.g. a ModuleList element back as its layer type), or nullptr.
+  template <typename M> M* as() { return dynamic_cast<M*>(this); }
+  template <typename M> const M* as() const { return dynamic_cast<const M*>(this); }
+
+  // ---- state ----------------------------------------------------------------------------------
+  // Training mode (dropout active) is on by default; train()/eval() set it for the whole subtree.
+  virtual void train(bool on = true);
+  void eval() { train(false); }
+  bool is_training() const { return training_; }
+  // Drops every parameter's gradient (set_to_none, PyTorch's default) or zeroes it in place.
+  void zero_grad(bool set_to_none = true);
+  int64_t num_parameters() const;  // total elements over parameters()
+  // Converts every parameter and buffer to `dtype` in place (handles stay valid), as module->to().
+  void to(Dtype dtype);
+
+  // ---- checkpoints ----------------------------------------------------------------------------
+  // Every parameter and buffer by dotted name, detached (sharing storage, as PyTorch).
+  std::map<std::string, Tensor> state_dict() const;
+  // Copies values in (converting dtype) under NoGradGuard. Throws one ag::Error listing every
+  // missing, unexpected and mis-shaped key; nothing is copied unless all keys are good. With
+  // strict = false, missing and unexpected keys are allowed (shapes must still match).
+  void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
+
+  // ---- printing -------------------------------------------------------------------------------
+  // The text inside a leaf's parentheses: "in_features=4, out_features=3, bias=true".
+  virtual std::string extra_repr() const { return ""; }
+  // The module tree, as PyTorch prints it:
+  //     Sequential(
+  //       (0): Linear(in_features=4, out_features=3, bias=true)
+  //       (1): ReLU()
+  //     )
+  std::string to_string() const;
+  const std::string& type_name() const { return type_name_; }
+
+  // ---- forward hooks (run by m(x), in registration order; see the top of this file) -------------
+  RemovableHandle register_forward_pre_hook(ForwardPreHook hook);
+  RemovableHandle register_forward_hook(ForwardHook hook);
+  bool has_forward_hooks() const { return hooks_ && (!hooks_->pre.empty() || !hooks_->post.empty()); }
+  void run_forward_pre_hooks(const std::vector<Tensor>& inputs);
+  void run_forward_hooks(const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs);
+
+ private:
+  void add_child(const std::string& name, std::shared_ptr<Module> module);
+  void check_new_name(const std::string& name, const char* what) const;
+  // Parameters (or buffers) of the whole subtree with dotted names; remove_duplicate lists a
+  // tensor held under two names once (named_parameters) or under both (state_dict).
+  std::vector<std::pair<std::string, Tensor>> named_tensors(bool parameters, bool recurse,
+                                                            bool remove_duplicate) const;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> named_modules(bool remove_duplicate) const;
+
+  std::string type_name_;
+  bool training_ = true;
+  // deques: register_parameter hands out references, which push_back on a deque keeps valid.
+  std::deque<std::pair<std::string, Tensor>> parameters_;
+  std::deque<std::pair<std::string, Tensor>> buffers_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::shared_ptr<detail::ForwardHooks> hooks_;  // made by the first registration
+};
+
+std::ostream& operator<<(std::ostream& out, const Module& module);
+
+namespace detail {
+
+template <typename T>
+constexpr bool is_tensor = std::is_same_v<std::decay_t<T>, Tensor>;
+template <typename T>
+struct is_tuple : std::false_type {};
+template <typename... Ts>
+struct is_tuple<std::tuple<Ts...>> : std::true_type {};
+
+// The Tensors among forward's arguments, in order.
+template <typename... Args>
+std::vector<Tensor> tensor_arguments(const Args&... args) {
+  std::vector<Tensor> out;
+  auto add = [&out](const auto& arg) {
+    if constexpr (is_tensor<decltype(arg)>) out.push_back(arg);
+  };
+  (add(args), ...);
+  return out;
+}
+
+// Calls f(t) on each Tensor forward returned: the result itself, or each Tensor in a tuple.
+template <typename R, typename F>
+void for_each_output(R& result, F&& f) {
+  auto visit = [&f](auto& element) {
+    if constexpr (is_tensor<decltype(element)>) f(element);
+  };
+  if constexpr (is_tuple<R>::value) {
+    std::apply([&visit](auto&... elements) { (visit(elements), ...); }, result);
+  } else {
+    visit(result);
+  }
+}
+
+}  // namespace detail
+
+// What module(args...) does, as PyTorch's Module.__call__: open the module's path scope, run the
+// pre-hooks, forward, then the hooks, which may replace outputs. With no hooks and no metadata
+// being recorded it is just forward. Call it yourself for a module held by pointer, e.g. a
+// ModuleList element: call_module(*layers->ptr<BlockImpl>(i), x).
+template <typename M, typename... Args>
+decltype(auto) call_module(M& module, Args&&... args) {
+  if (!module.has_forward_hooks() && !autograd::metadata_enabled()) return module.forward(std::forward<Args>(args)...);
+  ModuleScope scope(module);
+  const std::vector<Tensor> inputs = detail::tensor_arguments(args...);
+  module.run_forward_pre_hooks(inputs);
+  auto result = module.forward(std::forward<Args>(args)...);
+  std::vector<Tensor> outputs;
+  detail::for_each_output(result, [&outputs](Tensor& t) { outputs.push_back(t); });
+  module.run_forward_hooks(inputs, outputs);
+  size_t next = 0;
+  detail::for_each_output(result, [&](Tensor& t) { t = outputs[next++]; });
+  return result;
+}
+template <typename M>
+std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
+  return out << *module;
+}
+
+}  // namespace ag::nn
+

@@ -1,0 +1,18 @@
+// ag::nn: every module, layer and functional op, as <torch/nn.h> is for libtorch.
+#pragma once
+#include "ag/nn/activation.h"
+#include "ag/nn/attention.h"
+#include "ag/nn/container.h"
+#include "ag/nn/dropout.h"
+#include "ag/nn/embedding.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/functional/layer_norm.h"
+#include "ag/nn/functional/linear.h"
+#include "ag/nn/functional/loss.h"
+#include "ag/nn/init.h"
+#include "ag/nn/layer_norm.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/module.h"
+#include "ag/nn/positional.h"
+#include "ag/nn/transformer.h"
+#include "ag/nn/transformer_layer.h"

@@ -1,0 +1,65 @@
+// Adam and AdamW: adaptive moment estimation, with L2 weight decay (Adam) or decoupled weight decay
+// (AdamW), and the AMSGrad variant; step for step as torch.optim.Adam / torch.optim.AdamW (PyTorch 1.13).
+//
+// Transformer training, as in "Attention Is All You Need":
+//     Adam optimizer(model->parameters(), AdamOptions(1.0).betas({0.9, 0.98}).eps(1e-9));
+//     NoamLR schedule(optimizer, /*d_model=*/512, /*warmup_steps=*/4000);
+#pragma once
+#include <tuple>
+
+#include "ag/optim/optimizer.h"
+
+namespace ag::optim {
+
+using Betas = std::tuple<double, double>;  // (beta1, beta2)
+
+struct AdamOptions : OptimizerCloneableOptions<AdamOptions> {
+  AdamOptions(double lr = 1e-3) : lr_(lr) {}  // NOLINT: implicit, as libtorch
+  AG_ARG(double, lr);
+  AG_ARG(Betas, betas) = std::make_tuple(0.9, 0.999);
+  AG_ARG(double, eps) = 1e-8;
+  AG_ARG(double, weight_decay) = 0;
+  AG_ARG(bool, amsgrad) = false;
+
+ public:
+  void validate() const override;
+  template <typename Self, typename F>
+  static void fields(Self& self, F&& f) {
+    f("lr", self.lr_);
+    f("betas", self.betas_);
+    f("eps", self.eps_);
+    f("weight_decay", self.weight_decay_);
+    f("amsgrad", self.amsgrad_);
+  }
+};
+
+// AdamW's options are Adam's with PyTorch's AdamW default weight decay, 1e-2.
+struct AdamWOptions : AdamOptions {
+  AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay(1e-2); }  // NOLINT: implicit, as libtorch
+};
+
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<ParamGroup> param_groups, AdamOptions defaults = {});
+  Adam(std::vector<Tensor> params, AdamOptions defaults = {});
+  void step() override;
+
+ protected:
+  // AdamW is Adam with decoupled_weight_decay.
+  Adam(std::string name, std::vector<ParamGroup> param_groups, AdamOptions defaults, bool decoupled_weight_decay);
+
+ private:
+  std::vector<std::string> state_names(const OptimizerOptions& options) const override;
+  bool decoupled_weight_decay_;
+};
+
+// Loshchilov & Hutter, "Decoupled Weight Decay Regularization" (ICLR 2019): the weights shrink by
+// lr * weight_decay each step, apart from the adaptive gradient step, instead of adding
+// weight_decay * p to the gradient (which Adam then rescales per element).
+class AdamW : public Adam {
+ public:
+  AdamW(std::vector<ParamGroup> param_groups, AdamOptions defaults = AdamWOptions());
+  AdamW(std::vector<Tensor> params, AdamOptions defaults = AdamWOptions());
+};
+
+}  // namespace ag::optim

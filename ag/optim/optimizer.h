@@ -1,0 +1,107 @@
+// Optimizer: the base of SGD, Adam and AdamW, as torch.optim.Optimizer / libtorch's
+// torch::optim::Optimizer.
+//
+// An optimizer holds parameter groups (a list of parameters with their own hyper-parameters) and,
+// per parameter, the state its update rule keeps between steps (Adam's running averages...). The
+// training loop is PyTorch's:
+//     optimizer.zero_grad();
+//     loss.backward();
+//     optimizer.step();
+//
+// Parameters are numbered across groups in order (group 0's, then group 1's...), as in PyTorch;
+// state_dict() uses those numbers:
+//     "state.3.exp_avg"           per-parameter state (absent for a parameter never stepped)
+//     "param_groups.0.params"     int64 numbers of the group's parameters
+//     "param_groups.0.lr"         each hyper-parameter of the group
+// load_state_dict() restores both, hyper-parameters included (a schedule's current lr lives in
+// the group), so training resumes bit for bit.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ag/core/autograd/grad_mode.h"
+#include "ag/optim/options.h"
+
+namespace ag::optim {
+
+// A list of parameters with their own options; without options, a group takes the optimizer's
+// defaults. E.g. for AdamW, no weight decay on biases and norms:
+//     AdamW optimizer({ParamGroup(weights), ParamGroup(biases, AdamWOptions(lr).weight_decay(0))},
+//                     AdamWOptions(lr));
+struct ParamGroup {
+  ParamGroup(std::vector<Tensor> params) : params(std::move(params)) {}  // NOLINT: implicit, as libtorch
+  template <typename Options>
+  ParamGroup(std::vector<Tensor> params, const Options& options)
+      : params(std::move(params)), options(options.clone()) {}
+
+  std::vector<Tensor> params;
+  std::shared_ptr<OptimizerOptions> options;  // null until the optimizer fills in its defaults
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // One update of every parameter that has a gradient (those without one are skipped, as in PyTorch).
+  virtual void step() = 0;
+  // Drops every gradient (set_to_none, PyTorch's default, frees the memory) or zeroes it in place.
+  void zero_grad(bool set_to_none = true);
+
+  // Adds a group; its options (the defaults if it has none) are copied, so later changes to the
+  // caller's options object do not reach the optimizer.
+  void add_param_group(ParamGroup group);
+  std::vector<ParamGroup>& param_groups() { return param_groups_; }
+  const std::vector<ParamGroup>& param_groups() const { return param_groups_; }
+  // Every parameter, in the numbering of state_dict().
+  std::vector<Tensor> parameters() const;
+
+  // A snapshot: the tensors are copies, so later steps do not change a saved state.
+  StateDict state_dict() const;
+  // Restores a state_dict() of an optimizer of the same kind over parameters of the same shapes.
+  // Every key is checked first; on any error nothing changes and the message names the key.
+  void load_state_dict(const StateDict& state);
+
+ protected:
+  using ParamState = std::map<std::string, Tensor>;
+
+  // `name` ("Adam") opens error messages; `defaults` fills in groups given without options.
+  Optimizer(std::string name, std::vector<ParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults);
+
+  // The names in one parameter's state once it has been stepped with these options. "step" is an
+  // int64 counter; every other entry has the parameter's shape and dtype.
+  virtual std::vector<std::string> state_names(const OptimizerOptions& options) const = 0;
+
+  // Calls update(options, param, grad, state) for every parameter with a gradient, with grad mode
+  // off and `grad` contiguous, then bumps the parameter's version counter: the update writes
+  // through raw pointers, and autograd must still see that tensors saved before it are stale.
+  template <typename Options, typename Update>
+  void for_each_param_with_grad(Update&& update) {
+    NoGradGuard no_grad;
+    size_t index = 0;
+    for (ParamGroup& group : param_groups_) {
+      const auto& options = static_cast<const Options&>(*group.options);
+      for (Tensor& param : group.params) {
+        size_t i = index++;
+        if (!param.grad().defined()) continue;
+        update(options, param, checked_grad(param, i), state_[i]);
+        param.impl()->storage->bump_version();
+      }
+    }
+  }
+
+  const std::string& name() const { return name_; }
+
+ private:
+  Tensor checked_grad(const Tensor& param, size_t index) const;
+
+  std::string name_;
+  std::unique_ptr<OptimizerOptions> defaults_;
+  std::vector<ParamGroup> param_groups_;
+  std::vector<ParamState> state_;  // by parameter number; empty until the first step
+};
+
+}  // namespace ag::optim

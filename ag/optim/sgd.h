@@ -1,0 +1,38 @@
+// SGD: stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
+// step for step as torch.optim.SGD (PyTorch 1.13).
+#pragma once
+#include "ag/optim/optimizer.h"
+
+namespace ag::optim {
+
+struct SGDOptions : OptimizerCloneableOptions<SGDOptions> {
+  SGDOptions(double lr) : lr_(lr) {}  // NOLINT: implicit, so `SGD(params, 0.1)` works as in libtorch
+  AG_ARG(double, lr);
+  AG_ARG(double, momentum) = 0;
+  AG_ARG(double, dampening) = 0;
+  AG_ARG(double, weight_decay) = 0;
+  AG_ARG(bool, nesterov) = false;
+
+ public:
+  void validate() const override;
+  template <typename Self, typename F>
+  static void fields(Self& self, F&& f) {
+    f("lr", self.lr_);
+    f("momentum", self.momentum_);
+    f("dampening", self.dampening_);
+    f("weight_decay", self.weight_decay_);
+    f("nesterov", self.nesterov_);
+  }
+};
+
+class SGD : public Optimizer {
+ public:
+  SGD(std::vector<ParamGroup> param_groups, SGDOptions defaults);
+  SGD(std::vector<Tensor> params, SGDOptions defaults);
+  void step() override;
+
+ private:
+  std::vector<std::string> state_names(const OptimizerOptions& options) const override;
+};
+
+}  // namespace ag::optim
