@@ -5,26 +5,12 @@
 // which this suite compiles and runs; quotes of ag's own sources are checked the same way.
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
-namespace fs = std::filesystem;
+#include "repo_files.h"
+
+using namespace docs_test;
 
 namespace {
-
-const fs::path kRepo = fs::path(AG_TEST_DATA_DIR).parent_path();
-
-std::string trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t"), end = s.find_last_not_of(" \t\r");
-  return begin == std::string::npos ? "" : s.substr(begin, end - begin + 1);
-}
-
-std::vector<std::string> trimmed_lines(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(trim(line));
-  return lines;
-}
 
 bool contains_run(const std::vector<std::string>& haystack, const std::vector<std::string>& needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
