@@ -48,6 +48,7 @@ AG_MODULE(Classifier);
 
 int main() {
   std::printf("ag %s\n", ag::version());
+  ag::set_num_threads(1);  // (100, 64) matrices: a second thread would cost more than it saves
   ag::manual_seed(0);
   std::mt19937 rng(0);
   auto [train_x, train_y] = make_spirals(1000, rng);

@@ -40,9 +40,6 @@ if grep -rlI -e "$source_dir" -e "$build" "$scratch/root"; then
   exit 1
 fi
 
-# Small tensors: one thread keeps the run short on a busy machine; threading is tested elsewhere.
-export AG_NUM_THREADS=1
-
 version_h=$prefix/include/ag/version.h
 version=$(sed -n 's/^#define AG_VERSION_STRING "\(.*\)"/\1/p' "$version_h")
 major=$(sed -n 's/^#define AG_VERSION_MAJOR //p' "$version_h")
