@@ -2,10 +2,10 @@
 // arms in the plane, a task no straight line can split: a Module of our own, Adam, cross-entropy,
 // minibatches, then the accuracy on points it never saw. Exits 1 if training did not learn the task.
 #include <ag/ag.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numbers>
 #include <numeric>
 #include <random>
@@ -47,7 +47,7 @@ struct ClassifierImpl : nn::Module {
 AG_MODULE(Classifier);
 
 int main() {
-  std::printf("ag %s\n", ag::version());
+  fmt::print("ag {}\n", ag::version());
   ag::set_num_threads(1);  // (100, 64) matrices: a second thread would cost more than it saves
   ag::manual_seed(0);
   std::mt19937 rng(0);
@@ -63,23 +63,25 @@ int main() {
     std::shuffle(order.begin(), order.end(), rng);  // a fresh order of minibatches each epoch
     double total = 0;
     for (int64_t start = 0; start < n; start += batch) {
-      ag::Tensor idx = ag::from_vector(std::vector<int64_t>(order.begin() + start, order.begin() + start + batch), {batch});
-      ag::Tensor loss = F::cross_entropy(model(ag::index_select(train_x, 0, idx)), ag::index_select(train_y, 0, idx));
+      std::vector<int64_t> rows(order.begin() + start, order.begin() + start + batch);
+      ag::Tensor idx = ag::from_vector(rows, {batch});
+      ag::Tensor x = ag::index_select(train_x, 0, idx), y = ag::index_select(train_y, 0, idx);  // (B, 2), (B)
+      ag::Tensor loss = F::cross_entropy(model(x), y);
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
       total += loss.item();
     }
-    if (epoch % 10 == 0) std::printf("epoch %2d  loss %.4f\n", epoch, total / (n / batch));
+    if (epoch % 10 == 0) fmt::print("epoch {:2}  loss {:.4f}\n", epoch, total / (n / batch));
   }
 
   ag::NoGradGuard no_grad;
   model->eval();
   ag::Tensor predicted = model(test_x).argmax(1);
   double accuracy = ag::eq(predicted, test_y).to(ag::kFloat32).mean().item();
-  std::printf("test accuracy %.1f%% on %lld unseen points\n", 100 * accuracy, (long long)test_x.size(0));
+  fmt::print("test accuracy {:.1f}% on {} unseen points\n", 100 * accuracy, test_x.size(0));
   if (accuracy < 0.95) {
-    std::fprintf(stderr, "spirals: training failed, accuracy %.1f%% is below 95%%\n", 100 * accuracy);
+    fmt::print(stderr, "spirals: training failed, accuracy {:.1f}% is below 95%\n", 100 * accuracy);
     return 1;
   }
 }

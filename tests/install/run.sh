@@ -71,8 +71,8 @@ pc_dir=$(dirname "$(find "$prefix" -name ag.pc)")
 flags=$(PKG_CONFIG_PATH=$pc_dir pkg-config --cflags --libs ag)
 libdir=$(PKG_CONFIG_PATH=$pc_dir pkg-config --variable=libdir ag)
 # shellcheck disable=SC2086  # the flags are words; the rpath finds ag's shared libraries if built so
-${launcher:+$launcher} "$cxx" -std=c++20 -O2 "$source_dir/examples/standalone/main.cpp" -o "$scratch/spirals-pc" \
-  $flags -Wl,-rpath,"$libdir"
+${launcher:+$launcher} "$cxx" -std=c++20 -O2 "$source_dir/examples/standalone/main.cpp" \
+  -o "$scratch/spirals-pc" $flags -Wl,-rpath,"$libdir"
 "$scratch/spirals-pc" | tee "$scratch/pc.out"
 grep -q '^test accuracy' "$scratch/pc.out"
 echo "PASS: $mode"
