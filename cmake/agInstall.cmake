@@ -31,8 +31,7 @@ foreach(lib ${AG_LAYERS})
   install(DIRECTORY ag/${part}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ag/${part}
           COMPONENT dev FILES_MATCHING PATTERN "*.h")
 endforeach()
-set_target_properties(ag PROPERTIES EXPORT_NAME ag)
-add_library(ag::ag ALIAS ag)
+add_library(ag::ag ALIAS ag)  # exported as ag::ag, its name with the namespace
 
 install(TARGETS ag ${AG_LAYERS} EXPORT agTargets COMPONENT dev
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
