@@ -20,3 +20,4 @@
 #include "ag/data/data.h"
 #include "ag/nn/nn.h"
 #include "ag/optim/optim.h"
+#include "ag/version.h"
