@@ -19,6 +19,12 @@ const std::vector<std::string> kStateKeys = {"step", "elapsed_s", "loader", "gen
 
 }  // namespace
 
+void save_file(const std::string& path, const FileFormat& format, const TensorMap& tensors, Metadata metadata) {
+  AG_CHECK(metadata.emplace("format", format.id).second, "save_file {}: the metadata field 'format' is the kit's own; "
+           "name yours differently", path);
+  save_safetensors(path, tensors, metadata);
+}
+
 SavedFile SavedFile::open(const std::string& path, const FileFormat& format) {
   SavedFile file;
   file.path_ = path;
@@ -65,11 +71,10 @@ void save_checkpoint(const std::string& path, const FileFormat& format, const Tr
                           {"loader", state.loader},
                           {"generator_state", default_generator().state()}});
   Metadata all = metadata;
-  for (const auto& [key, value] : Metadata{{"format", format.id}, {"options", options.dump()},
-                                           {"state", saved_state.dump()}})
+  for (const auto& [key, value] : Metadata{{"options", options.dump()}, {"state", saved_state.dump()}})
     AG_CHECK(all.emplace(key, value).second, "save_checkpoint: the metadata field '{}' is the kit's own; name "
              "yours differently", key);
-  save_safetensors(path, tensors, all);
+  save_file(path, format, tensors, std::move(all));
 }
 
 Checkpoint Checkpoint::load(const std::string& path, const FileFormat& format) {

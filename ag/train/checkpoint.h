@@ -42,6 +42,10 @@ struct FileFormat {
   std::string program;  // who writes it, for messages: "seq2seq"
 };
 
+// Writes `tensors` to `path` atomically with `metadata` and the format's id (under "format"): a
+// program's own files, such as weights to use after training, read back with SavedFile::open.
+void save_file(const std::string& path, const FileFormat& format, const TensorMap& tensors, Metadata metadata = {});
+
 // A safetensors file written in a FileFormat, opened with the format checked. Every read of its
 // metadata names the file and the key when something is missing or damaged.
 class SavedFile {

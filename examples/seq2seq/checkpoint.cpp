@@ -54,9 +54,8 @@ const ag::train::RunFiles& run_files() {
 void save_model(const std::string& path, const Seq2SeqImpl& model, const Language& src, const Language& tgt,
                 const json& info) {
   ag::Metadata metadata = describe(model, src, tgt);
-  metadata["format"] = kFormat.id;
   metadata["info"] = info.dump();
-  ag::save_safetensors(path, model.state_dict(), metadata);
+  ag::train::save_file(path, kFormat, model.state_dict(), std::move(metadata));
 }
 
 LoadedModel load_model(const std::string& path) {

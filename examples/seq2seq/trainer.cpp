@@ -1,4 +1,6 @@
-// The training loop, its validations and checkpoints, and the end-of-run report.
+// The training loop, its validations and checkpoints, and the end-of-run report. The run directory,
+// the checkpoint's layout, the progress line, the metrics log, Ctrl-C and the loss curve are the
+// training kit's (ag/train/); what is here is seq2seq's own.
 #include "trainer.h"
 
 #include <cmath>

@@ -117,3 +117,16 @@ TEST_CASE("checkpoint: a state that could not be resumed is not saved") {
                       Catch::Contains("'options' is the kit's own"));
   CHECK_FALSE(std::filesystem::exists(dir.path("c.safetensors")));
 }
+
+TEST_CASE("checkpoint: a program's own file (weights to use later) round-trips through save_file") {
+  TempDir dir;
+  Run run;
+  train::save_file(dir.path("model.safetensors"), kFormat, run.model->state_dict(), {{"vocab", "abc"}});
+  const train::SavedFile file = train::SavedFile::open(dir.path("model.safetensors"), kFormat);
+  CHECK(file.field("vocab") == "abc");
+  CHECK(file.tensors().at("weight").to_vector<float>() == run.model->weight.to_vector<float>());
+  REQUIRE_THROWS_WITH(train::SavedFile::open(dir.path("model.safetensors"), {"gpt-1", "gpt"}),
+                      Catch::Contains("is in format 'toy-linear-1' but this gpt reads 'gpt-1'"));
+  REQUIRE_THROWS_WITH(train::save_file(dir.path("x.safetensors"), kFormat, {}, {{"format", "mine"}}),
+                      Catch::Contains("'format' is the kit's own"));
+}
