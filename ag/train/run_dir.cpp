@@ -3,9 +3,9 @@
 
 #include <cerrno>
 #include <csignal>
-#include <sys/types.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <sys/types.h>
 
 #include "ag/core/error.h"
 
@@ -41,15 +41,16 @@ bool process_is_running(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPER
 
 int remove_stale_temporaries(const std::string& dir, const RunFiles& files, std::ostream& log) {
   if (!fs::is_directory(dir)) return 0;
+  std::vector<fs::path> entries;  // listed first: a directory is not changed while it is being read
+  for (const auto& entry : fs::directory_iterator(dir)) entries.push_back(entry.path());
   int removed = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string file = entry.path().filename().string();
+  for (const auto& path : entries) {
     for (const auto& name : owned_names(files)) {
-      const pid_t pid = temporary_of(file, name);
+      const pid_t pid = temporary_of(path.filename().string(), name);
       if (pid <= 0 || process_is_running(pid)) continue;
-      fs::remove(entry.path());
+      fs::remove(path);
       log << fmt::format("removed {}: an unfinished save of {} by process {}, which is no longer running\n",
-                         entry.path().string(), name, pid);
+                         path.string(), name, pid);
       ++removed;
       break;
     }

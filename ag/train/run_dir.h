@@ -10,7 +10,8 @@
 // A save killed mid-write leaves a temporary file "<name>.tmp.<pid>" beside the file it was
 // replacing (see ag::write_file_atomically). Opening a run directory removes those whose process
 // no longer runs, saying so on the log, so a directory that holds nothing else (a run killed during
-// its very first save) counts as empty and can be started again.
+// its very first save) counts as empty and can be started again. A temporary whose process is
+// running is left alone: another program may be saving there right now.
 //
 //   ag::train::RunFiles files{.program = "mytrain", .checkpoint = "checkpoint.safetensors",
 //                             .outputs = {"metrics.jsonl", "loss.svg"}};
