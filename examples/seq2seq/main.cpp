@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "ag/core/error.h"
+#include "ag/train/interrupt.h"
 #include "trainer.h"
 
 int main(int argc, char** argv) {
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     if (train->parsed()) {
       const auto was_given = [train](const std::string& flag) { return train->count(flag) > 0; };
       const auto result = seq2seq::train(train_options, was_given, std::cerr, isatty(STDERR_FILENO) != 0);
-      return result.interrupted ? 130 : 0;  // 130: the shell's code for "stopped by Ctrl-C"
+      return result.interrupted ? ag::train::kInterruptedExitCode : 0;
     }
     std::ios::sync_with_stdio(false);  // lets the streaming reader see what std::cin has buffered
     if (translate->parsed()) seq2seq::run_translate(translate_options, std::cin, std::cout, std::cerr);

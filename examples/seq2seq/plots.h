@@ -1,17 +1,10 @@
-// Pictures a person can open in any browser, drawn as SVG by hand (no plotting dependency).
+// The attention heat map, a picture a person can open in any browser, drawn as SVG by hand (no
+// plotting dependency). The loss curve is the training kit's (ag/train/plot.h).
 #pragma once
-#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace seq2seq {
-
-struct CurvePoint {
-  double x, y;
-};
-
-// The training loss per step (drawn smoothed) and the validation loss at each evaluation.
-std::string loss_curve_svg(const std::vector<double>& train_loss_per_step, const std::vector<CurvePoint>& validation);
 
 // A heat map of attention weights (rows = target tokens, columns = source tokens; each row sums to
 // 1), darker for more attention. `weights` is row-major (rows x columns).

@@ -1,25 +1,27 @@
-// The training loop, its validations and checkpoints, and the end-of-run report.
+// The training loop, its validations and checkpoints, and the end-of-run report. The run directory,
+// the checkpoint's layout, the progress line, the metrics log, Ctrl-C and the loss curve are the
+// training kit's (ag/train/); what is here is seq2seq's own.
 #include "trainer.h"
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <thread>
 
-#include "attention_map.h"
-#include "checkpoint.h"
 #include "ag/core/generator.h"
 #include "ag/core/parallel.h"
 #include "ag/core/serialize.h"
 #include "ag/data/data_loader.h"
 #include "ag/data/metrics.h"
-#include "evaluate.h"
-#include "interrupt.h"
 #include "ag/nn/functional/loss.h"
 #include "ag/optim/adam.h"
 #include "ag/optim/clip_grad.h"
-#include "plots.h"
-#include "report.h"
+#include "ag/train/interrupt.h"
+#include "ag/train/metrics_log.h"
+#include "ag/train/plot.h"
+#include "ag/train/progress.h"
+#include "attention_map.h"
+#include "checkpoint.h"
+#include "evaluate.h"
 #include "training_data.h"
 #include "translator.h"
 
@@ -27,7 +29,7 @@ namespace seq2seq {
 
 namespace fs = std::filesystem;
 using ag::Tensor;
-using Clock = std::chrono::steady_clock;
+using ag::train::format_duration;
 
 namespace {
 
@@ -64,7 +66,7 @@ class Trainer {
       : o_(std::move(options)),
         run_dir_(std::move(run_dir)),
         log_(log),
-        progress_(log, terminal),
+        progress_(log, terminal, "tok/s"),
         data_(load_data(saved)),
         model_(model_config()),
         loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens), .seed = o_.seed}),
@@ -89,9 +91,8 @@ class Trainer {
   }
 
   TrainResult run() {
-    InterruptHandler handler;
-    session_start_ = Clock::now();
-    elapsed_before_ = state_.elapsed_s;
+    ag::train::InterruptGuard interrupt;
+    clock_ = ag::train::Stopwatch(state_.elapsed_s);
     bool interrupted = false;
     while (!limit_reached()) {
       std::optional<ag::data::Batch> batch = loader_.next();
@@ -105,12 +106,11 @@ class Trainer {
       } else if (o_.schedule.save_every > 0 && state_.step % o_.schedule.save_every == 0) {
         save_checkpoint_now();
       }
-      if (interrupt_requested()) {
+      if (interrupt.requested()) {
         interrupted = true;
         break;
       }
     }
-    clear_interrupt();
     progress_.break_line();
     TrainResult result;
     if (interrupted) {
@@ -144,9 +144,7 @@ class Trainer {
     return o_.model;
   }
 
-  double elapsed() const {
-    return elapsed_before_ + std::chrono::duration<double>(Clock::now() - session_start_).count();
-  }
+  double elapsed() const { return clock_.elapsed_s(); }
 
   bool limit_reached() const {
     const auto& s = o_.schedule;
@@ -178,16 +176,14 @@ class Trainer {
   }
 
   void report_progress(double lr) {
-    const double session_s = std::chrono::duration<double>(Clock::now() - session_start_).count();
+    const double session_s = clock_.session_s();
     const int64_t session_steps = ++session_steps_;
-    Progress p;
+    ag::train::StepStats p;
     p.epoch = static_cast<int64_t>(loader_.epoch()) + 1;
     p.step = state_.step;
-    const size_t recent = std::min<size_t>(state_.train_losses.size(), 50);
-    for (size_t i = state_.train_losses.size() - recent; i < state_.train_losses.size(); ++i)
-      p.loss += state_.train_losses[i] / static_cast<double>(recent);
+    p.loss = ag::train::mean_of_last(state_.train_losses, 50);
     p.lr = lr;
-    p.tokens_per_s = session_tokens_ / std::max(session_s, 1e-9);
+    p.rate = session_tokens_ / std::max(session_s, 1e-9);
     p.elapsed_s = elapsed();
     const double per_step = session_s / static_cast<double>(session_steps);
     const auto& s = o_.schedule;
@@ -236,7 +232,6 @@ class Trainer {
 
   void save_checkpoint_now() {
     state_.loader = loader_.position();
-    state_.generator_state = ag::default_generator().state();
     state_.elapsed_s = elapsed();
     save_checkpoint((fs::path(run_dir_) / kCheckpointFile).string(), o_, data_.src, data_.tgt, *model_, optimizer_,
                     *schedule_, state_);
@@ -245,11 +240,11 @@ class Trainer {
   }
 
   void write_loss_curve() {
-    std::vector<CurvePoint> validation;
+    std::vector<ag::train::CurvePoint> validation;
     for (const auto& entry : metrics_.entries())
       validation.push_back({entry["step"].get<double>(), entry["val_loss"].get<double>()});
     ag::write_file_atomically((fs::path(run_dir_) / "loss.svg").string(),
-                              loss_curve_svg(state_.train_losses, validation));
+                              ag::train::loss_curve_svg(state_.train_losses, validation));
   }
 
   // The report at the end of a run, made with the best weights.
@@ -286,16 +281,15 @@ class Trainer {
   TrainOptions o_;
   std::string run_dir_;
   std::ostream& log_;
-  ProgressLine progress_;
+  ag::train::Progress progress_;
   TrainingData data_;
   Seq2Seq model_;
   ag::data::DataLoader loader_;
   ag::optim::AdamW optimizer_;
   std::unique_ptr<ag::optim::LRScheduler> schedule_;
-  MetricsLog metrics_;
+  ag::train::MetricsLog metrics_;
   TrainingState state_;
-  Clock::time_point session_start_;
-  double elapsed_before_ = 0;
+  ag::train::Stopwatch clock_;
   int64_t session_steps_ = 0;
   double session_tokens_ = 0;
   double last_exact_match_ = 0;
@@ -309,14 +303,13 @@ TrainResult train(const TrainOptions& given, const FlagGiven& was_given,
   std::optional<SavedCheckpoint> saved;
   std::string run_dir;
   if (!given.resume.empty()) {
-    saved = read_checkpoint(given.resume);
+    run_dir = ag::train::RunDir::resume(given.resume, run_files(), log).path();
+    saved = read_checkpoint(run_dir);
     options = saved->options;
     merge_resume_options(was_given, given, options);
-    run_dir = given.resume;
   } else {
     finish_train_options(options, was_given);
-    run_dir = options.out;
-    prepare_fresh_run_dir(run_dir, options.force);
+    run_dir = ag::train::RunDir::fresh(options.out, run_files(), options.force, log).path();
   }
   ag::set_num_threads(resolve_threads(options.threads));
   ag::manual_seed(options.seed);

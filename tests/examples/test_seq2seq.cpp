@@ -11,7 +11,7 @@
 #include "ag/core/generator.h"
 #include "ag/core/serialize.h"
 #include "tests/data/temp_dir.h"
-#include "interrupt.h"
+#include "ag/train/interrupt.h"
 #include "search.h"
 #include "trainer.h"
 #include "translator.h"
@@ -131,7 +131,7 @@ TEST_CASE("seq2seq resume: an interrupted run continues exactly as an uninterrup
   REQUIRE(first.steps == 11);
   TrainOptions again = tiny_options("", 30);
   again.resume = dir.path("parts");
-  request_interrupt();
+  ag::train::InterruptGuard::request();
   const TrainResult second = run(again, [](const std::string& flag) { return flag == "--max-steps"; });
   REQUIRE(second.interrupted);
   REQUIRE(second.steps == 12);

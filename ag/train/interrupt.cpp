@@ -1,11 +1,11 @@
 // Signal handling with only async-signal-safe calls: set a flag, write(2) a note, reset the handler.
-#include "interrupt.h"
+#include "ag/train/interrupt.h"
 
 #include <atomic>
 #include <csignal>
 #include <unistd.h>
 
-namespace seq2seq {
+namespace ag::train {
 
 namespace {
 
@@ -21,7 +21,7 @@ extern "C" void on_signal(int signal_number) {
 
 }  // namespace
 
-InterruptHandler::InterruptHandler() {
+InterruptGuard::InterruptGuard() {
   struct sigaction action = {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
@@ -29,13 +29,14 @@ InterruptHandler::InterruptHandler() {
   sigaction(SIGTERM, &action, &g_previous_term);
 }
 
-InterruptHandler::~InterruptHandler() {
+InterruptGuard::~InterruptGuard() {
   sigaction(SIGINT, &g_previous_int, nullptr);
   sigaction(SIGTERM, &g_previous_term, nullptr);
+  clear();
 }
 
-bool interrupt_requested() { return g_interrupted.load(); }
-void request_interrupt() { g_interrupted.store(true); }
-void clear_interrupt() { g_interrupted.store(false); }
+bool InterruptGuard::requested() { return g_interrupted.load(); }
+void InterruptGuard::request() { g_interrupted.store(true); }
+void InterruptGuard::clear() { g_interrupted.store(false); }
 
-}  // namespace seq2seq
+}  // namespace ag::train
