@@ -1,0 +1,56 @@
+"""nanoGPT's CPU recipe on Tiny Shakespeare in ag and in PyTorch, one after the other at each
+thread count, printed side by side with the issue's targets.
+
+    /usr/bin/python3 bench/gpt_compare.py --ag build/bench/gpt_train_bench \
+        --data /work/shared/data/tinyshakespeare/input.txt [--threads 1,2] [--steps 2000] [--json FILE]
+
+Both sides get the same thread settings through the environment and on the command line.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+
+def run(cmd, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+               AG_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"benchmark failed: {' '.join(cmd)}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ag", required=True, help="path to gpt_train_bench")
+    p.add_argument("--data", required=True, help="Tiny Shakespeare's input.txt")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--steps", default="2000")
+    p.add_argument("--json", help="also write every figure to this file")
+    a = p.parse_args()
+    torch_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpt_train_torch.py")
+    common = ["--data", a.data, "--steps", a.steps]
+    results = []
+    for threads in [int(t) for t in a.threads.split(",")]:
+        t = ["--threads", str(threads)]
+        ours = run([a.ag] + common + t, threads)
+        theirs = run([sys.executable, torch_script] + common + t, threads)
+        results += [ours, theirs]
+        print(f"threads {threads}: {'':22} {'ag':>10} {'PyTorch':>10} {'ratio':>7}  target")
+        rows = [("train seconds", "train_seconds", theirs["train_seconds"] / ours["train_seconds"], ">= 3x faster"),
+                ("validation loss", "valid_loss", None, "ag <= 1.89"),
+                ("sampling tokens/s", "sample_tokens_per_s", ours["sample_tokens_per_s"] / theirs["sample_tokens_per_s"],
+                 ">= 5x"),
+                ("peak RSS MB", "peak_rss_mb", theirs["peak_rss_mb"] / ours["peak_rss_mb"], ">= 2x less")]
+        for label, key, ratio, target in rows:
+            r = f"{ratio:6.2f}x" if ratio else ""
+            print(f"  {label:30} {ours[key]:10.3f} {theirs[key]:10.3f} {r:>7}  {target}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
