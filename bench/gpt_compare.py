@@ -9,17 +9,9 @@ Both sides get the same thread settings through the environment and on the comma
 import argparse
 import json
 import os
-import subprocess
 import sys
 
-
-def run(cmd, threads):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
-               AG_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"benchmark failed: {' '.join(cmd)}\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+from compare import run  # runs one side with the thread settings, returns its JSON
 
 
 def main():

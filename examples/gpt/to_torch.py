@@ -7,36 +7,22 @@ position embeddings, pre-LN blocks of causal self-attention (c_attn packs W_Q, W
 and a GELU MLP 4x wide, a final LayerNorm, and lm_head tied to the token embedding. ag saves the
 tied matrix once, as transformer.wte.weight; lm_head.weight is that same tensor here.
 
-The file is read with a few lines of Python (8-byte header length, JSON header, raw data), so
+The file is read with a few lines of Python (examples/seq2seq/load_in_pytorch.py's reader), so
 neither the safetensors package nor ag is needed. tests/reference/make_gpt_fixtures.py uses this
 model to make the golden logits that the C++ tests compare ag's model with.
 """
 import argparse
 import json
 import math
-import struct
+import os
 import sys
 
 import torch
 import torch.nn.functional as F
 
-_DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64}
-
-
-def read_safetensors(path):
-    """-> (tensors by name, metadata dict)."""
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    metadata = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        t = torch.frombuffer(bytearray(data[begin:end]), dtype=_DTYPES[info["dtype"]])
-        tensors[name] = t.reshape(info["shape"]).clone()
-    return tensors, metadata
-
+# The safetensors reader of the seq2seq example's loader, which this one shares.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "seq2seq"))
+from load_in_pytorch import read_safetensors  # noqa: E402
 
 class LayerNorm(torch.nn.Module):
     """LayerNorm with an optional bias."""
