@@ -6,7 +6,7 @@
 //   build/bench/gpt_train_bench --data /work/shared/data/tinyshakespeare/input.txt --threads 1
 //
 // bench/gpt_train_torch.py does the same in PyTorch; bench/gpt_compare.py runs both side by side.
-// Prints one JSON object: train_seconds (the steps alone), valid_loss, sample_tokens_per_s (cached,
+// Prints one JSON object: train_seconds (the steps alone, wall clock), train_cpu_seconds, valid_loss, sample_tokens_per_s (cached,
 // one sample, temperature 0.8, top-k 200) and peak_rss_mb (the whole process).
 #include <sys/resource.h>
 
@@ -27,6 +27,15 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Processor time (user + system, every thread) so far: on a shared machine, what the work cost
+// apart from the time spent waiting for a core.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace
@@ -55,13 +64,14 @@ int main(int argc, char** argv) {
   gpt::Batcher batcher(split.train, o.batch_size, o.model.block_size, o.seed);
 
   auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_seconds();
   double train_loss = 0;
   for (int64_t step = 0; step < o.max_steps; ++step) {
     auto [x, y] = batcher.next();
     train_loss = gpt::train_step(*model, *optimizer, x, y, o.clip);
     schedule.step();
   }
-  const double train_seconds = seconds_since(start);
+  const double train_seconds = seconds_since(start), train_cpu_seconds = cpu_seconds() - cpu_start;
   const double valid_loss = gpt::estimate_loss(*model, split.valid, o.eval_batches, o.batch_size, o.seed + 1);
 
   model->eval();
@@ -78,6 +88,7 @@ int main(int argc, char** argv) {
                               {"threads", o.threads},
                               {"steps", o.max_steps},
                               {"train_seconds", train_seconds},
+                              {"train_cpu_seconds", train_cpu_seconds},
                               {"train_loss", train_loss},
                               {"valid_loss", valid_loss},
                               {"sample_tokens_per_s", static_cast<double>(sample_tokens) / sample_seconds},
