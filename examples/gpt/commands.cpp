@@ -1,0 +1,133 @@
+// Flags and the bodies of `gpt sample`, `gpt chat` and `gpt eval` (`gpt train` is train.cpp).
+#include "commands.h"
+
+#include <iterator>
+
+#include "ag/core/error.h"
+#include "ag/core/parallel.h"
+#include "corpus.h"
+#include "evaluate.h"
+#include "session.h"
+
+namespace gpt {
+
+namespace {
+
+void add_threads(CLI::App& app, int& threads) {
+  app.add_option("--threads", threads, "threads (0: AG_NUM_THREADS or every core)")->capture_default_str();
+}
+
+void add_model(CLI::App& app, std::string& model) {
+  app.add_option("-m,--model", model, "a weights file or a run directory from `gpt train`")->capture_default_str();
+}
+
+void set_threads(int threads) {
+  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
+  if (threads > 0) ag::set_num_threads(threads);
+}
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainOptions& o) {
+  app.add_option("--data", o.data, "training text, plain or .gz (default: the bundled Tiny Shakespeare)");
+  app.add_option("--out", o.out, "run directory; the weights go to <out>/model.safetensors")->capture_default_str();
+  app.add_flag("--force", o.force, "replace the model an earlier run left in --out");
+  app.add_option("--layers", o.model.n_layer, "Transformer blocks")->capture_default_str();
+  app.add_option("--heads", o.model.n_head, "attention heads")->capture_default_str();
+  app.add_option("--width", o.model.n_embd, "embedding width")->capture_default_str();
+  app.add_option("--context", o.model.block_size, "context length in characters")->capture_default_str();
+  app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
+  app.add_flag("--bias", o.model.bias, "biases in Linears and LayerNorms");
+  app.add_option("--batch-size", o.batch_size, "windows per step")->capture_default_str();
+  app.add_option("--lr", o.lr, "peak learning rate")->capture_default_str();
+  app.add_option("--min-lr", o.min_lr, "learning rate at the end of the cosine")->capture_default_str();
+  app.add_option("--warmup", o.warmup, "linear warmup steps")->capture_default_str();
+  app.add_option("--weight-decay", o.weight_decay, "AdamW weight decay on matrices")->capture_default_str();
+  app.add_option("--clip", o.clip, "max gradient norm (0: off)")->capture_default_str();
+  app.add_option("--max-steps", o.max_steps, "optimizer steps (the cosine's length)")->capture_default_str();
+  app.add_option("--max-time", o.max_time, "stop after this many seconds (0: no limit)")->capture_default_str();
+  app.add_option("--eval-interval", o.eval_interval, "steps between validation losses")->capture_default_str();
+  app.add_option("--eval-batches", o.eval_batches, "random validation batches per estimate")->capture_default_str();
+  app.add_option("--log-interval", o.log_interval, "steps between progress lines")->capture_default_str();
+  add_threads(app, o.threads);
+  app.add_option("--seed", o.seed, "random seed (model, batches, dropout)")->capture_default_str();
+}
+
+namespace {
+
+void add_sampling(CLI::App& app, SamplingOptions& s) {
+  app.add_option("--temperature", s.temperature, "0: greedy; higher: more varied")->capture_default_str();
+  app.add_option("--top-k", s.top_k, "draw only from the k likeliest (0: all)")->capture_default_str();
+  app.add_option("--top-p", s.top_p, "draw only from the likeliest with this much probability")->capture_default_str();
+}
+
+}  // namespace
+
+void add_sample_options(CLI::App& app, SampleOptions& o) {
+  add_model(app, o.model);
+  app.add_option("prompt", o.prompt, "text to continue (default: standard input, or a newline from a terminal)")
+      ->each([&o](const std::string&) { o.prompt_given = true; });
+  app.add_option("--tokens", o.tokens, "characters to generate")->capture_default_str();
+  app.add_option("--num-samples", o.num_samples, "samples, generated as one batch")->capture_default_str();
+  add_sampling(app, o.sampling);
+  app.add_option("--keep", o.keep, "tokens kept when the context window slides (0: half of it)")->capture_default_str();
+  app.add_flag("--no-cache", o.no_cache, "recompute the whole window for every token (slow; for comparison)");
+  app.add_option("--seed", o.seed, "random seed")->capture_default_str();
+  add_threads(app, o.threads);
+}
+
+void add_chat_options(CLI::App& app, ChatCommandOptions& o) {
+  add_model(app, o.model);
+  app.add_option("--user-name", o.chat.user_name, "your speaker name")->capture_default_str();
+  app.add_option("--bot-name", o.chat.bot_name, "the model's speaker name")->capture_default_str();
+  app.add_option("--tokens", o.chat.max_tokens, "most characters per answer")->capture_default_str();
+  add_sampling(app, o.chat.sampling);
+  app.add_option("--seed", o.chat.seed, "random seed")->capture_default_str();
+  add_threads(app, o.threads);
+}
+
+void add_eval_options(CLI::App& app, EvalOptions& o) {
+  add_model(app, o.model);
+  app.add_option("text", o.text, "the text file to score (plain or .gz)")->required();
+  app.add_option("--batch-size", o.batch_size, "windows per forward pass")->capture_default_str();
+  add_threads(app, o.threads);
+}
+
+void run_sample(const SampleOptions& o, std::istream& in, bool in_is_terminal, std::ostream& out) {
+  o.sampling.validate();
+  AG_CHECK(o.tokens >= 0, "--tokens ({}) must not be negative", o.tokens);
+  set_threads(o.threads);
+  LoadedModel loaded = load_model(o.model);
+  std::string prompt = o.prompt;
+  if (!o.prompt_given && !in_is_terminal) prompt.assign(std::istreambuf_iterator<char>(in), {});
+  if (prompt.empty()) prompt = "\n";  // nanoGPT's default start
+  Session session(loaded.model, o.num_samples, !o.no_cache, o.keep);
+  session.append(loaded.codec.encode(prompt));
+  ag::data::Rng rng(o.seed);
+  const bool stream = o.num_samples == 1;
+  if (stream) out << prompt << std::flush;
+  for (int64_t i = 0; i < o.tokens; ++i) {
+    const std::vector<int64_t> next = session.step(o.sampling, rng);
+    if (stream) out << loaded.codec.decode(next) << std::flush;
+  }
+  if (stream) out << "\n";
+  for (size_t b = 0; !stream && b < static_cast<size_t>(o.num_samples); ++b)
+    out << "--- sample " << b + 1 << " ---\n" << loaded.codec.decode(session.row(b)) << "\n";
+}
+
+void run_chat(const ChatCommandOptions& o, std::istream& in, bool interactive, std::ostream& out) {
+  set_threads(o.threads);
+  LoadedModel loaded = load_model(o.model);
+  chat(loaded, o.chat, in, out, interactive);
+}
+
+void run_eval(const EvalOptions& o, std::ostream& out) {
+  AG_CHECK(o.batch_size > 0, "--batch-size ({}) must be positive", o.batch_size);
+  set_threads(o.threads);
+  LoadedModel loaded = load_model(o.model);
+  const TextScore s = score_text(*loaded.model, loaded.codec, read_text(o.text), o.batch_size);
+  out << fmt::format("{}: {} characters  loss {:.4f}  perplexity {:.3f}  bits/char {:.4f}\n", o.text, s.tokens + 1,
+                     s.loss, s.perplexity, s.bits_per_char);
+}
+
+}  // namespace gpt

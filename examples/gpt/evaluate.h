@@ -1,0 +1,33 @@
+// Measuring a model: the loss on random windows (what training watches) and on a whole text
+// (`gpt eval`: loss, perplexity and bits per character).
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "corpus.h"
+#include "model.h"
+
+namespace gpt {
+
+// The language-model loss: mean cross-entropy of logits (B,T,V) against the next tokens y (B,T).
+ag::Tensor lm_loss(GPTImpl& model, const ag::Tensor& x, const ag::Tensor& y);
+
+// nanoGPT's estimate_loss: the mean loss over `batches` random (batch_size, block_size) windows of
+// `tokens` drawn with `seed`, in eval mode without gradients (the model's mode is restored).
+double estimate_loss(GPTImpl& model, std::span<const int64_t> tokens, int64_t batches, int64_t batch_size,
+                     uint64_t seed);
+
+struct TextScore {
+  int64_t tokens = 0;         // predicted tokens (every token but the first)
+  double loss = 0;            // nats per token
+  double perplexity = 0;      // exp(loss)
+  double bits_per_char = 0;   // total bits / characters predicted
+};
+
+// Every token of `text` after the first, predicted from the up to block_size tokens before it: the
+// text is cut into windows of block_size + 1 tokens that overlap by one, so each token is scored
+// once, with between 1 and block_size tokens of context. batch_size windows run at a time.
+TextScore score_text(GPTImpl& model, const CharCodec& codec, const std::string& text, int64_t batch_size = 16);
+
+}  // namespace gpt

@@ -1,0 +1,51 @@
+// gpt: train a character-level GPT (nanoGPT's model) and write with it.
+//
+//   gpt train                                  # Tiny Shakespeare, nanoGPT's CPU recipe
+//   gpt sample -m runs/shakespeare "ROMEO:" --tokens 300
+//   gpt chat -m runs/shakespeare --user-name ROMEO --bot-name JULIET
+//   gpt eval -m runs/shakespeare some.txt
+//
+// See README.md beside this file.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "ag/core/error.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Train a character-level GPT and sample, chat and score with it (ag's gpt example)."};
+  app.require_subcommand(1);
+  gpt::TrainOptions train_options;
+  CLI::App* train = app.add_subcommand("train", "train a model (default: Tiny Shakespeare)");
+  gpt::add_train_options(*train, train_options);
+  gpt::SampleOptions sample_options;
+  CLI::App* sample = app.add_subcommand("sample", "continue a prompt");
+  gpt::add_sample_options(*sample, sample_options);
+  gpt::ChatCommandOptions chat_options;
+  CLI::App* chat = app.add_subcommand("chat", "take turns with the model, one line at a time");
+  gpt::add_chat_options(*chat, chat_options);
+  gpt::EvalOptions eval_options;
+  CLI::App* eval = app.add_subcommand("eval", "loss, perplexity and bits per character on a text file");
+  gpt::add_eval_options(*eval, eval_options);
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const bool terminal = isatty(STDIN_FILENO) != 0;
+    if (train->parsed()) gpt::train(train_options, std::cerr);
+    if (sample->parsed()) gpt::run_sample(sample_options, std::cin, terminal, std::cout);
+    if (chat->parsed()) gpt::run_chat(chat_options, std::cin, terminal, std::cout);
+    if (eval->parsed()) gpt::run_eval(eval_options, std::cout);
+  } catch (const ag::Error& e) {
+    std::cerr << "gpt: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "gpt: error: " << e.what() << " (check the path and its permissions)\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "gpt: unexpected error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,131 @@
+// The GPT model: pre-LN Transformer blocks between tied token embeddings and the output logits.
+#include "model.h"
+
+#include <cmath>
+
+#include "ag/core/factory.h"
+#include "ag/core/ops.h"
+#include "ag/nn/functional/attention.h"
+#include "ag/nn/functional/layer_norm.h"
+#include "ag/nn/functional/linear.h"
+#include "ag/nn/init.h"
+
+namespace gpt {
+
+using ag::Tensor;
+namespace nn = ag::nn;
+namespace F = ag::nn::functional;
+
+void ModelConfig::validate() const {
+  AG_CHECK(block_size > 0, "model: --context ({}) must be positive", block_size);
+  AG_CHECK(n_layer > 0, "model: --layers ({}) must be positive", n_layer);
+  AG_CHECK(n_embd > 0 && n_head > 0 && n_embd % n_head == 0,
+           "model: --width ({}) must be a positive multiple of --heads ({})", n_embd, n_head);
+  AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
+}
+
+LayerNormImpl::LayerNormImpl(int64_t dim, bool with_bias) : Module("LayerNorm") {
+  weight = register_parameter("weight", ag::ones({dim}));
+  if (with_bias) bias = register_parameter("bias", ag::zeros({dim}));
+}
+
+Tensor LayerNormImpl::forward(const Tensor& x) { return F::layer_norm(x, {weight.size(0)}, weight, bias); }
+
+CausalSelfAttentionImpl::CausalSelfAttentionImpl(const ModelConfig& config)
+    : Module("CausalSelfAttention"), n_head(config.n_head), dropout(config.dropout) {
+  c_attn = register_module("c_attn", nn::Linear(config.n_embd, 3 * config.n_embd, config.bias));
+  c_proj = register_module("c_proj", nn::Linear(config.n_embd, config.n_embd, config.bias));
+  resid_dropout = register_module("resid_dropout", nn::Dropout(config.dropout));
+}
+
+Tensor CausalSelfAttentionImpl::forward(const Tensor& x, nn::KVCache* cache) {
+  const int64_t B = x.size(0), T = x.size(1), C = x.size(2), H = n_head, D = C / H;
+  // q, k and v through their own rows of c_attn's (3C,C) weight: one (B,T,3C) product sliced into
+  // three would make backward add three zero-padded (B,T,3C) gradients (see nn::MultiheadAttention).
+  auto project = [&](int64_t which) {
+    const Tensor w = c_attn->weight.narrow(0, which * C, C);
+    const Tensor b = c_attn->bias.defined() ? c_attn->bias.narrow(0, which * C, C) : Tensor();
+    return F::linear(x, w, b).reshape({B, T, H, D}).transpose(1, 2);  // (B,H,T,D)
+  };
+  Tensor q = project(0), k = project(1), v = project(2);
+  const int64_t past = cache ? cache->size() : 0;
+  if (cache) {
+    cache->key = past > 0 ? ag::cat({cache->key, k}, 2) : k;
+    cache->value = past > 0 ? ag::cat({cache->value, v}, 2) : v;
+    k = cache->key, v = cache->value;  // (B,H,S,D), S = past + T
+  }
+  // Query t sits at position past + t and sees keys 0 .. past + t. Without a past that is the plain
+  // causal mask; a single new query sees every key; several new queries after a past need the
+  // shifted mask spelled out (true = may attend).
+  Tensor mask;
+  if (past > 0 && T > 1) {
+    std::vector<bool> allowed(static_cast<size_t>(T * (past + T)));
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t s = 0; s < past + T; ++s) allowed[static_cast<size_t>(t * (past + T) + s)] = s <= past + t;
+    mask = ag::from_vector(allowed, {T, past + T});
+  }
+  const double p = is_training() ? dropout : 0.0;
+  Tensor y = F::scaled_dot_product_attention(q, k, v, mask, p, /*is_causal=*/past == 0 && T > 1);  // (B,H,T,D)
+  return resid_dropout(c_proj(y.transpose(1, 2).reshape({B, T, C})));
+}
+
+MlpImpl::MlpImpl(const ModelConfig& config) : Module("MLP") {
+  c_fc = register_module("c_fc", nn::Linear(config.n_embd, 4 * config.n_embd, config.bias));
+  c_proj = register_module("c_proj", nn::Linear(4 * config.n_embd, config.n_embd, config.bias));
+  dropout = register_module("dropout", nn::Dropout(config.dropout));
+}
+
+Tensor MlpImpl::forward(const Tensor& x) { return dropout(c_proj(ag::gelu(c_fc(x)))); }
+
+BlockImpl::BlockImpl(const ModelConfig& config) : Module("Block") {
+  ln_1 = register_module("ln_1", LayerNorm(config.n_embd, config.bias));
+  attn = register_module("attn", CausalSelfAttention(config));
+  ln_2 = register_module("ln_2", LayerNorm(config.n_embd, config.bias));
+  mlp = register_module("mlp", Mlp(config));
+}
+
+Tensor BlockImpl::forward(const Tensor& x, nn::KVCache* cache) {
+  const Tensor h = x + attn->forward(ln_1(x), cache);
+  return h + mlp(ln_2(h));
+}
+
+GPTBodyImpl::GPTBodyImpl(const ModelConfig& config) : Module("ModuleDict") {
+  wte = register_module("wte", nn::Embedding(config.vocab_size, config.n_embd));
+  wpe = register_module("wpe", nn::Embedding(config.block_size, config.n_embd));
+  drop = register_module("drop", nn::Dropout(config.dropout));
+  h = register_module("h", nn::ModuleList());
+  for (int64_t i = 0; i < config.n_layer; ++i) {
+    blocks.emplace_back(config);
+    h->push_back(blocks.back());
+  }
+  ln_f = register_module("ln_f", LayerNorm(config.n_embd, config.bias));
+}
+
+GPTImpl::GPTImpl(const ModelConfig& model_config) : Module("GPT"), config(model_config) {
+  config.validate();
+  AG_CHECK(config.vocab_size > 0, "model: the vocabulary is empty; is the training text empty?");
+  transformer = register_module("transformer", GPTBody(config));
+  const double residual_std = 0.02 / std::sqrt(2.0 * static_cast<double>(config.n_layer));
+  for (const auto& [name, p] : named_parameters()) {
+    const bool is_norm = name.find(".ln_") != std::string::npos;
+    if (is_norm) continue;  // ones and zeros, as made
+    if (name.ends_with(".bias")) nn::init::zeros_(p);
+    else if (name.ends_with("c_proj.weight")) nn::init::normal_(p, 0.0, residual_std);
+    else nn::init::normal_(p, 0.0, 0.02);
+  }
+}
+
+Tensor GPTImpl::forward(const Tensor& tokens, Cache* cache) {
+  AG_CHECK(tokens.dim() == 2 && tokens.dtype() == ag::kInt64, "GPT: tokens must be (B,T) int64, got {}",
+           ag::shape_str(tokens.sizes()));
+  const int64_t T = tokens.size(1), past = cache ? (*cache)[0].size() : 0;
+  AG_CHECK(T > 0 && past + T <= config.block_size,
+           "GPT: {} tokens after {} cached ones do not fit the context of {} tokens", T, past, config.block_size);
+  const Tensor positions = ag::arange(static_cast<double>(past), static_cast<double>(past + T), 1.0, ag::kInt64);
+  Tensor x = transformer->drop(transformer->wte(tokens) + transformer->wpe(positions));  // (B,T,C)
+  for (size_t i = 0; i < transformer->blocks.size(); ++i)
+    x = transformer->blocks[i]->forward(x, cache ? &(*cache)[i] : nullptr);
+  return F::linear(transformer->ln_f(x), transformer->wte->weight);  // tied lm_head: (B,T,C) -> (B,T,V)
+}
+
+}  // namespace gpt
