@@ -124,10 +124,6 @@ Work finish(Work work, bool async_op) {
 void written(const Tensor& t) { t.impl()->storage->bump_version(); }  // autograd sees the change
 
 #ifdef AG_MPI
-// The first element of a contiguous tensor, whatever its dtype.
-void* raw(const Tensor& t) {
-  return static_cast<char*>(t.impl()->storage->data()) + t.storage_offset() * static_cast<int64_t>(element_size(t.dtype()));
-}
 MPI_Datatype mpi_type(Dtype dtype) { return dtype == kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
 MPI_Op mpi_op(ReduceOp op) { return op == ReduceOp::Max ? MPI_MAX : MPI_SUM; }
 #endif
@@ -162,7 +158,7 @@ Work detail::start_all_reduce(Tensor& tensor, ReduceOp op) {
   return launch(
       [&](auto* request) {
 #ifdef AG_MPI
-        MPI_Iallreduce(MPI_IN_PLACE, raw(tensor),
+        MPI_Iallreduce(MPI_IN_PLACE, detail::raw_data(tensor),
                        static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()), mpi_op(op), detail::communicator(), request);
 #endif
       },
@@ -179,7 +175,7 @@ Work broadcast(Tensor& tensor, int src, bool async_op) {
   return finish(launch(
                     [&](auto* request) {
 #ifdef AG_MPI
-                      MPI_Ibcast(raw(tensor), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()),
+                      MPI_Ibcast(detail::raw_data(tensor), static_cast<int>(tensor.numel()), mpi_type(tensor.dtype()),
                                  src, detail::communicator(), request);
 #endif
                     },
@@ -193,7 +189,7 @@ Work all_gather(Tensor& output, const Tensor& input, bool async_op) {
                     [&](auto* request) {
 #ifdef AG_MPI
                       const int n = static_cast<int>(input.numel());
-                      MPI_Iallgather(raw(input), n, mpi_type(input.dtype()), raw(output), n,
+                      MPI_Iallgather(detail::raw_data(input), n, mpi_type(input.dtype()), detail::raw_data(output), n,
                                      mpi_type(input.dtype()), detail::communicator(), request);
 #endif
                     },
@@ -206,7 +202,7 @@ Work reduce_scatter(Tensor& output, const Tensor& input, ReduceOp op, bool async
   return finish(launch(
                     [&](auto* request) {
 #ifdef AG_MPI
-                      MPI_Ireduce_scatter_block(raw(input), raw(output),
+                      MPI_Ireduce_scatter_block(detail::raw_data(input), detail::raw_data(output),
                                                 static_cast<int>(output.numel()), mpi_type(input.dtype()), mpi_op(op),
                                                 detail::communicator(), request);
 #endif

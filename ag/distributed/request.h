@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 
+#include "ag/core/tensor.h"
 #include "ag/distributed/process_group.h"
 
 #ifdef AG_MPI
@@ -18,10 +19,15 @@ struct Work::State {
   std::function<void()> finish;  // runs once, after the request completes (e.g. divide for average)
 };
 
-#ifdef AG_MPI
 namespace detail {
+#ifdef AG_MPI
 MPI_Comm communicator();  // ag's own duplicate of MPI_COMM_WORLD (valid between init and finalize)
-}
 #endif
+
+// The first byte of a tensor's elements, whatever its dtype (for sending a contiguous tensor whole).
+inline void* raw_data(const Tensor& t) {
+  return static_cast<char*>(t.impl()->storage->data()) + t.storage_offset() * static_cast<int64_t>(element_size(t.dtype()));
+}
+}  // namespace detail
 
 }  // namespace ag::distributed
