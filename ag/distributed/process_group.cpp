@@ -154,7 +154,7 @@ Work::~Work() { wait(); }
 void Work::wait() {
   if (!state_) return;
 #ifdef AG_MPI
-  MPI_Wait(&state_->request, MPI_STATUS_IGNORE);
+  if (state_->request != MPI_REQUEST_NULL) MPI_Wait(&state_->request, MPI_STATUS_IGNORE);  // null: a world of one
 #endif
   std::unique_ptr<State> done = std::move(state_);
   if (done->finish) done->finish();
@@ -163,8 +163,8 @@ void Work::wait() {
 bool Work::is_completed() {
   if (!state_) return true;
 #ifdef AG_MPI
-  int done = 0;
-  MPI_Test(&state_->request, &done, MPI_STATUS_IGNORE);
+  int done = 1;
+  if (state_->request != MPI_REQUEST_NULL) MPI_Test(&state_->request, &done, MPI_STATUS_IGNORE);
   return done != 0;
 #else
   return true;

@@ -33,9 +33,10 @@ std::vector<std::string> split(const std::string& text) {
 std::string first_difference(const std::vector<std::string>& theirs, const std::vector<std::string>& mine, int me) {
   for (size_t i = 0; i < std::max(theirs.size(), mine.size()); ++i) {
     const std::string a = i < theirs.size() ? theirs[i] : "nothing", b = i < mine.size() ? mine[i] : "nothing";
-    if (a != b)
-      return fmt::format("entry {}: rank 0 has {} but rank {} has {} (rank 0 has {} entries, rank {} has {})", i, a, me,
-                         b, theirs.size(), me, mine.size());
+    if (a == b) continue;
+    std::string message = fmt::format("rank 0 has {} but rank {} has {}", a, me, b);
+    if (theirs.size() != mine.size()) message += fmt::format(" (rank 0 has {} in all, rank {} has {})", theirs.size(), me, mine.size());
+    return message;
   }
   return "";
 }

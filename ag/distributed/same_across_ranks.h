@@ -11,8 +11,8 @@
 namespace ag::distributed {
 
 // Collective. Throws on every rank the same ag::Error, opened by `who`, naming the first entry where
-// some rank differs from rank 0 and both ranks: "... entry 3: rank 0 has fc.weight float32 (4, 3)
-// but rank 1 has fc.weight float32 (5, 3)". Costs one small all-gather when all agree.
+// some rank differs from rank 0 and both ranks: "... rank 0 has fc.weight float32 (4, 3) but rank 1
+// has fc.weight float32 (5, 3)". Costs one small all-gather when all agree.
 void check_same_across_ranks(const std::string& who, const std::vector<std::pair<std::string, Tensor>>& named);
 
 }  // namespace ag::distributed
