@@ -13,6 +13,7 @@ namespace {
 
 enum class Op : int64_t { AllReduce, Broadcast, AllGather, ReduceScatter };
 constexpr const char* kOpNames[] = {"all_reduce", "broadcast", "all_gather", "reduce_scatter"};
+constexpr const char* kReduceNames[] = {"Sum", "Average", "Max"};  // by ReduceOp
 
 // What a rank found wrong with its own arguments; each rank sends its verdict, so all agree.
 enum class Status : int64_t { Ok, Undefined, NotContiguous, NotFloat, TooManyDims, TooLarge, BadOutput, BadSrc };
@@ -110,8 +111,11 @@ void check_across_ranks(Op op, int64_t arg, const Tensor& input, const Tensor* o
     const int64_t* call = all.data() + static_cast<size_t>(r) * kFields;
     AG_CHECK(std::equal(call + 3, call + kFields, first + 3), "{}: the ranks' tensors differ: rank 0 has {} but rank "
              "{} has {}; every rank must pass the same shape and dtype", name, describe(first), r, describe(call));
-    AG_CHECK(call[1] == first[1], "{}: rank 0 passed {} {} but rank {} passed {}", name,
-             op == Op::Broadcast ? "source rank" : "reduce op", first[1], r, call[1]);
+    const bool reduces = op == Op::AllReduce || op == Op::ReduceScatter;
+    const char* what = reduces ? "ReduceOp" : "source rank";
+    AG_CHECK(call[1] == first[1], "{}: rank 0 passed {} {} but rank {} passed {} {}", name, what,
+             reduces ? kReduceNames[first[1]] : std::to_string(first[1]), r, what,
+             reduces ? kReduceNames[call[1]] : std::to_string(call[1]));
   }
 }
 

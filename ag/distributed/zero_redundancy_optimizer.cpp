@@ -35,6 +35,17 @@ std::vector<int> deal_out(const std::vector<Tensor>& params, int world) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
+// The hyper-parameters of `state`'s one parameter group, for a group of parameters 0..count-1.
+optim::StateDict group_of(const optim::StateDict& state, size_t count) {
+  optim::StateDict group;
+  for (const auto& [key, value] : state)
+    if (starts_with(key, "param_groups.0.") && key != "param_groups.0.params") group[key] = value;
+  std::vector<int64_t> numbers(count);
+  std::iota(numbers.begin(), numbers.end(), 0);
+  group["param_groups.0.params"] = from_vector(numbers, {static_cast<int64_t>(count)});
+  return group;
+}
+
 // "state.<index>." entries of a state dict, keyed by the name after the prefix.
 std::map<std::string, Tensor> entries_of(const optim::StateDict& state, size_t index) {
   const std::string prefix = fmt::format("state.{}.", index);
@@ -133,13 +144,8 @@ void ZeroRedundancyOptimizer::step() {
 
 optim::StateDict ZeroRedundancyOptimizer::state_dict() const {
   const optim::StateDict local = local_->state_dict();
-  optim::StateDict full;
   // Hyper-parameters are the same on every rank; the parameter list becomes the whole one.
-  for (const auto& [key, value] : local)
-    if (starts_with(key, "param_groups.0.") && key != "param_groups.0.params") full[key] = value;
-  std::vector<int64_t> all(params_.size());
-  std::iota(all.begin(), all.end(), 0);
-  full["param_groups.0.params"] = from_vector(all, {static_cast<int64_t>(all.size())});
+  optim::StateDict full = group_of(local, params_.size());
 
   for (size_t i = 0; i < params_.size(); ++i) {
     std::map<std::string, Tensor> entries;
@@ -158,12 +164,7 @@ void ZeroRedundancyOptimizer::load_state_dict(const optim::StateDict& state) {
            "{}.load_state_dict: the state is not that of one parameter group of {} parameters; was it saved from "
            "a different model?", kWho, params_.size());
   AG_CHECK(!state.count("param_groups.1.params"), "{}.load_state_dict: the state has more than one parameter group", kWho);
-  optim::StateDict local;
-  for (const auto& [key, value] : state)
-    if (starts_with(key, "param_groups.0.") && key != "param_groups.0.params") local[key] = value;
-  std::vector<int64_t> mine(owned_.size());
-  std::iota(mine.begin(), mine.end(), 0);
-  local["param_groups.0.params"] = from_vector(mine, {static_cast<int64_t>(mine.size())});
+  optim::StateDict local = group_of(state, owned_.size());
   for (size_t k = 0; k < owned_.size(); ++k)
     for (const auto& [name, t] : entries_of(state, owned_[k])) local[fmt::format("state.{}.{}", k, name)] = t;
   local_->load_state_dict(local);

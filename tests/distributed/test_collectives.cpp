@@ -102,6 +102,8 @@ TEST_CASE("ranks passing different shapes all get an error naming both shapes", 
   Tensor u = zeros({2});
   auto mismatched = [&] { rank() == 0 ? all_reduce(u) : broadcast(u, 0); };
   CHECK_THROWS_WITH(mismatched(), Catch::Contains("rank 0 called all_reduce but rank 1 called broadcast"));
+  CHECK_THROWS_WITH(all_reduce(u, rank() == 0 ? ReduceOp::Sum : ReduceOp::Max),
+                    Catch::Contains("all_reduce: rank 0 passed ReduceOp Sum but rank 1 passed ReduceOp Max"));
 }
 
 TEST_CASE("a collective before init() says to call init()", "[distributed]") {
