@@ -51,7 +51,15 @@ double seq2seq_forward_flops(double B, double S, double T) {
   return kLayers * (encoder + decoder) + 2 * B * T * E * V;
 }
 
-struct Seq2seq {
+// A module, so that DistributedDataParallel can wrap it (bench/distributed_bench.cpp).
+struct Seq2seq : nn::Module {
+  Seq2seq() : Module("Seq2seq") {
+    register_module("src_embed", src_embed);
+    register_module("tgt_embed", tgt_embed);
+    register_module("position", position);
+    register_module("transformer", transformer);
+    register_module("generator", generator);
+  }
   nn::Embedding src_embed{kVocab, kModel}, tgt_embed{kVocab, kModel};
   nn::SinusoidalPositionalEncoding position{kModel, 512, 0.1};
   nn::Transformer transformer{nn::TransformerOptions(kModel, kHeads)
@@ -61,18 +69,6 @@ struct Seq2seq {
                                   .dropout(0.1)};
   nn::Linear generator{kModel, kVocab};
 
-  std::vector<Tensor> parameters() const {
-    std::vector<Tensor> all;
-    for (const nn::Module* m : std::initializer_list<const nn::Module*>{
-             src_embed.get(), tgt_embed.get(), transformer.get(), generator.get()})
-      for (const Tensor& p : m->parameters()) all.push_back(p);
-    return all;
-  }
-  void eval() {
-    for (nn::Module* m : std::initializer_list<nn::Module*>{src_embed.get(), tgt_embed.get(), position.get(),
-                                                              transformer.get(), generator.get()})
-      m->eval();
-  }
   Tensor embed_src(const Tensor& ids) { return position(src_embed(ids) * std::sqrt(double(kModel))); }
   Tensor embed_tgt(const Tensor& ids, int64_t offset = 0) {
     return position->forward(tgt_embed(ids) * std::sqrt(double(kModel)), offset);
@@ -81,20 +77,22 @@ struct Seq2seq {
 
 }  // namespace
 
-Figures seq2seq_step(const Settings& s) {
+Figures seq2seq_step(const Settings& s, const ModelHook& before_steps, const std::function<void()>& after_backward) {
   manual_seed(0);
-  Seq2seq model;
-  optim::Adam optimizer(model.parameters(), optim::AdamOptions(1e-4).betas({0.9, 0.98}).eps(1e-9));
+  auto model = std::make_shared<Seq2seq>();
+  if (before_steps) before_steps(model);
+  optim::Adam optimizer(model->parameters(), optim::AdamOptions(1e-4).betas({0.9, 0.98}).eps(1e-9));
   Tensor src = randint(0, kVocab, {kSrcLen, kBatch}), tgt = randint(0, kVocab, {kTgtLen + 1, kBatch});
   Tensor tgt_in = tgt.narrow(0, 0, kTgtLen), tgt_out = tgt.narrow(0, 1, kTgtLen);
   Tensor causal = nn::generate_square_subsequent_mask(kTgtLen);
   double loss_value = 0;
   double ms = median_ms(s, [&] {
     optimizer.zero_grad();
-    Tensor h = model.transformer->forward(model.embed_src(src), model.embed_tgt(tgt_in), Tensor(), causal);
-    Tensor logits = model.generator(h);
+    Tensor h = model->transformer->forward(model->embed_src(src), model->embed_tgt(tgt_in), Tensor(), causal);
+    Tensor logits = model->generator(h);
     Tensor loss = F::cross_entropy(logits.reshape({-1, kVocab}), tgt_out.reshape({-1}), -100, 0.1);
     loss.backward();
+    if (after_backward) after_backward();
     optimizer.step();
     loss_value = loss.item();
   });

@@ -13,6 +13,7 @@ packages=(
   libsentencepiece-dev sentencepiece  # subword tokenizers
   nlohmann-json3-dev  # safetensors headers, JSON metrics and fixtures
   libcli11-dev      # command-line flags of the examples
+  openmpi-bin libopenmpi-dev  # ag_distributed: mpirun and MPI's collectives (data-parallel training)
 )
 
 missing=()

@@ -112,6 +112,12 @@ void Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   }
 }
 
+void Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const {
+  AG_CHECK(requires_grad() && is_leaf(), "register_post_accumulate_grad_hook: only a leaf that requires "
+           "grad accumulates a gradient; this tensor is {}", requires_grad() ? "not a leaf" : "not requiring grad");
+  impl_->post_accumulate_grad_hooks.push_back(std::move(hook));
+}
+
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
   autograd::backward(*this, gradient, retain_graph);
 }

@@ -82,6 +82,10 @@ class Tensor {
   // Calls `hook(grad)` when the gradient with respect to this tensor is computed; a defined return
   // value replaces the gradient. Returns nothing to remove: hooks live as long as the graph.
   void register_hook(std::function<Tensor(const Tensor&)> hook) const;
+  // For a leaf: calls `hook(leaf)` each time backward has finished adding into leaf.grad(), so
+  // leaf.grad() is this backward's complete gradient (PyTorch's register_post_accumulate_grad_hook).
+  // Distributed data parallel starts sending a gradient from here while backward goes on.
+  void register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) const;
   Tensor detach() const;  // same storage, no graph
 
   // ---- conversions and copies -----------------------------------------------------------------
@@ -167,6 +171,7 @@ struct TensorImpl {
   std::weak_ptr<Node> grad_accumulator;
   // Gradient hooks of a leaf, run by its AccumulateGrad (a non-leaf's hooks live on its grad_fn).
   std::vector<std::function<Tensor(const Tensor&)>> grad_hooks;
+  std::vector<std::function<void(const Tensor&)>> post_accumulate_grad_hooks;  // run after `grad` is updated
 };
 
 // ---- inline accessors ---------------------------------------------------------------------------

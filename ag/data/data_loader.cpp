@@ -10,12 +10,17 @@
 namespace ag::data {
 
 void to_json(nlohmann::json& j, const LoaderPosition& p) {
-  j = {{"epoch", p.epoch}, {"batch", p.batch}, {"rng_state", p.rng_state}, {"dataset_size", p.dataset_size}};
+  j = {{"epoch", p.epoch},
+       {"batch", p.batch},
+       {"num_replicas", p.num_replicas},
+       {"rng_state", p.rng_state},
+       {"dataset_size", p.dataset_size}};
 }
 
 void from_json(const nlohmann::json& j, LoaderPosition& p) {
   p.epoch = j.at("epoch").get<uint64_t>();
   p.batch = j.at("batch").get<uint64_t>();
+  p.num_replicas = j.value("num_replicas", size_t{1});  // positions saved before sharding existed: one rank
   p.rng_state = j.at("rng_state").get<std::string>();
   p.dataset_size = j.at("dataset_size").get<size_t>();
 }
@@ -24,6 +29,9 @@ DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options) : dataset_
   AG_CHECK(options_.batch_size > 0 || options_.max_tokens > 0,
            "DataLoader: set batch_size (sentences per batch) or max_tokens (tokens per batch) above 0");
   AG_CHECK(options_.pool_batches > 0, "DataLoader: pool_batches must be at least 1");
+  AG_CHECK(options_.num_replicas > 0 && options_.rank < options_.num_replicas,
+           "DataLoader: rank {} is not one of the {} replicas (ranks 0..num_replicas-1)", options_.rank,
+           options_.num_replicas);
   rng_.seed(options_.seed);
   plan_epoch();
 }
@@ -70,6 +78,17 @@ void DataLoader::plan_epoch() {
   }
   plan_ = cut_into_batches(order);
   if (options_.shuffle) shuffle(plan_, rng_);
+  take_shard();
+}
+
+void DataLoader::take_shard() {
+  const size_t n = options_.num_replicas, all = plan_.size();
+  epoch_batches_ = all;
+  if (n == 1 || all == 0) return;
+  const size_t rounds = options_.drop_last ? all / n : (all + n - 1) / n;
+  std::vector<std::vector<size_t>> mine;
+  for (size_t k = 0; k < rounds; ++k) mine.push_back(plan_[(k * n + options_.rank) % all]);
+  plan_ = std::move(mine);
 }
 
 std::vector<std::vector<size_t>> DataLoader::cut_into_batches(const std::vector<size_t>& order) const {
@@ -92,7 +111,9 @@ std::vector<std::vector<size_t>> DataLoader::cut_into_batches(const std::vector<
   return batches;
 }
 
-LoaderPosition DataLoader::position() const { return {epoch_, batch_, epoch_start_state_, dataset_.size()}; }
+LoaderPosition DataLoader::position() const {
+  return {epoch_, batch_ * options_.num_replicas, options_.num_replicas, epoch_start_state_, dataset_.size()};
+}
 
 void DataLoader::restore(const LoaderPosition& position) {
   AG_CHECK(position.dataset_size == dataset_.size(),
@@ -104,11 +125,13 @@ void DataLoader::restore(const LoaderPosition& position) {
   AG_CHECK(!state.fail(), "DataLoader::restore: the saved generator state is not a std::mt19937_64 state");
   epoch_ = position.epoch;
   plan_epoch();
-  AG_CHECK(position.batch <= plan_.size(),
+  // N ranks completing their last round may have gone up to N - 1 batches past the epoch's end.
+  AG_CHECK(position.batch < epoch_batches_ + std::max<size_t>(position.num_replicas, 1),
            "DataLoader::restore: batch {} is past the end of epoch {} ({} batches); "
            "were the loader options changed?",
-           position.batch, position.epoch, plan_.size());
-  batch_ = position.batch;
+           position.batch, position.epoch, epoch_batches_);
+  const size_t n = options_.num_replicas;
+  batch_ = std::min((position.batch + n - 1) / n, plan_.size());  // this rank's, at the first whole round
 }
 
 }  // namespace ag::data

@@ -9,6 +9,12 @@
 // padding is wasted (torchtext's BucketIterator), (3) cuts the pools into batches by sentence count
 // or by a token budget, and (4) shuffles the batches, so lengths do not rise through the epoch.
 //
+// Data-parallel training (torch's DistributedSampler): with num_replicas = N and rank = r, every
+// rank plans the same epoch from the same seed and takes batches r, r + N, r + 2N, ... of it, so the
+// ranks' shards are disjoint and together cover the epoch. Every rank gets the same number of
+// batches, or a rank would wait forever in a collective the others never reach: the last round is
+// completed with batches from the start of the epoch (drop_last = false), or dropped (true).
+//
 // Resuming: position() captures (epoch, batch, generator state at the start of the epoch);
 // restore() re-plans that epoch from the saved state and skips to the saved batch, so a resumed run
 // sees exactly the batches an uninterrupted one would have seen.
@@ -32,11 +38,18 @@ struct LoaderOptions {
   bool bucket = true;         // group sentences of similar length
   size_t pool_batches = 100;  // how many batches' worth of examples are length-sorted together
   uint64_t seed = 0;
+  size_t num_replicas = 1;  // ranks sharing each epoch (ag::distributed::world_size())
+  size_t rank = 0;          // this rank's shard (ag::distributed::rank())
+  bool drop_last = false;   // with several ranks: drop the last, incomplete round instead of completing it
 };
 
 struct LoaderPosition {
   uint64_t epoch = 0;
-  uint64_t batch = 0;       // the next batch to yield within the epoch
+  // The next batch to yield within the epoch, counted over every rank: N ranks that each yielded
+  // k batches are at batch k * N. Restored with M ranks, each rank continues at the first whole
+  // round of M at or after it, so a checkpoint written by N ranks resumes on M.
+  uint64_t batch = 0;
+  size_t num_replicas = 1;  // the ranks that saved it
   std::string rng_state;    // the generator at the start of `epoch`
   size_t dataset_size = 0;  // checked on restore: a position only fits the dataset it came from
 };
@@ -54,13 +67,14 @@ class DataLoader {
   std::optional<Batch> next();
 
   uint64_t epoch() const { return epoch_; }
-  size_t num_batches() const { return plan_.size(); }  // in the current epoch
+  size_t num_batches() const { return plan_.size(); }  // in the current epoch, on this rank
 
   LoaderPosition position() const;
   void restore(const LoaderPosition& position);
 
  private:
   void plan_epoch();
+  void take_shard();  // keeps this rank's batches of the planned epoch
   std::vector<std::vector<size_t>> cut_into_batches(const std::vector<size_t>& order) const;
   size_t cost(size_t index) const;  // max(source length, target length + 1)
 
@@ -70,7 +84,8 @@ class DataLoader {
   std::string epoch_start_state_;
   uint64_t epoch_ = 0;
   size_t batch_ = 0;
-  std::vector<std::vector<size_t>> plan_;
+  std::vector<std::vector<size_t>> plan_;  // this rank's batches of the epoch
+  size_t epoch_batches_ = 0;                // batches in the whole epoch, over every rank
 };
 
 }  // namespace ag::data

@@ -76,6 +76,10 @@ std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
   } else {
     grad.add_(incoming);
   }
+  if (!leaf_->post_accumulate_grad_hooks.empty()) {
+    const Tensor leaf(leaf_);
+    for (const auto& hook : leaf_->post_accumulate_grad_hooks) hook(leaf);
+  }
   return {};
 }
 
