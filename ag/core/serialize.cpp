@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "ag/core/factory.h"
+#include "ag/core/json_number.h"
 #include "ag/core/ops.h"
 
 namespace ag {
@@ -101,14 +102,6 @@ nlohmann::json parse_header(std::string_view text, const std::string& path) {
   return header;
 }
 
-// A JSON number read as a size or an offset: only an integer from 0 to 2^63-1 (a float such as 2.0e19
-// or 1.5 is refused here; converting it to an integer would be undefined behaviour).
-int64_t json_size(const nlohmann::json& value, const std::string& what) {
-  AG_CHECK(value.is_number_unsigned() && value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX),
-           "{} must be a non-negative integer, got {}", what, value.dump());
-  return value.get<int64_t>();
-}
-
 // One tensor's header entry, checked on its own: dtype known, shape and offsets integers, and the
 // byte range exactly as long as the shape and dtype need.
 struct Entry {
@@ -130,9 +123,9 @@ Entry parse_entry(const nlohmann::json& entry, const std::string& path, const st
   AG_CHECK(offsets.is_array() && offsets.size() == 2, "{}: data_offsets must be [begin, end], got {}", what,
            offsets.dump());
   Entry e{name, parse_dtype(dtype.get<std::string>(), path, name), {}, 0, 0};
-  for (const auto& size : shape) e.shape.push_back(json_size(size, what + ": a size in its shape"));
-  e.begin = json_size(offsets[0], what + ": its begin offset");
-  e.end = json_size(offsets[1], what + ": its end offset");
+  for (const auto& size : shape) e.shape.push_back(json_integer(size, what + ": a size in its shape", 0));
+  e.begin = json_integer(offsets[0], what + ": its begin offset", 0);
+  e.end = json_integer(offsets[1], what + ": its end offset", 0);
   const int64_t nbytes = static_cast<int64_t>(checked_nbytes(checked_numel(e.shape, what), element_size(e.dtype), what));
   AG_CHECK(e.begin <= e.end && e.end - e.begin == nbytes, "{} of shape {} and dtype {} needs {} bytes but lies at "
            "bytes [{}, {})", what, shape_str(e.shape), dtype.get<std::string>(), nbytes, e.begin, e.end);

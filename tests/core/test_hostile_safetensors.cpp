@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "ag/ag.h"
+#include "ag/core/json_number.h"
 
 using namespace ag;
 namespace fs = std::filesystem;
@@ -39,7 +41,7 @@ TEST_CASE("a shape whose product overflows int64 is refused, not wrapped", "[ser
                                                 Catch::Contains("288230376151711807") && Catch::Contains("2^60"));
   const std::string negative = write_file("negative.safetensors",
       R"({"w":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,16]}})", 16);
-  CHECK_THROWS_WITH(load_safetensors(negative), Catch::Contains("'w'") && Catch::Contains("non-negative integer"));
+  CHECK_THROWS_WITH(load_safetensors(negative), Catch::Contains("'w'") && Catch::Contains("must be an integer from 0"));
 }
 
 TEST_CASE("JSON numbers are sizes only when they are integers in range", "[serialize][hostile]") {
@@ -47,7 +49,7 @@ TEST_CASE("JSON numbers are sizes only when they are integers in range", "[seria
     INFO(bad);
     const std::string path = write_file("float_shape.safetensors",
         fmt::format(R"({{"w":{{"dtype":"F32","shape":[{}],"data_offsets":[0,16]}}}})", bad), 16);
-    CHECK_THROWS_WITH(load_safetensors(path), Catch::Contains("'w'") && Catch::Contains("non-negative integer"));
+    CHECK_THROWS_WITH(load_safetensors(path), Catch::Contains("'w'") && Catch::Contains("must be an integer from 0"));
   }
   // A fractional offset once read as 0 and was accepted.
   const std::string path = write_file("fractional.safetensors",
@@ -104,4 +106,17 @@ TEST_CASE("files ag writes carry a CRC32 of their data, checked on load", "[seri
   const std::string plain = write_file("plain.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 8);
   CHECK(load_safetensors(plain).tensors.at("w").numel() == 2);
   CHECK_THROWS_WITH(save_safetensors(path, {{"w", ones({1})}}, {{"ag.crc32", "0"}}), Catch::Contains("reserved"));
+}
+
+TEST_CASE("json_integer reads only integers within the asked range", "[serialize][hostile]") {
+  using nlohmann::json;
+  CHECK(json_integer(json::parse("42"), "n") == 42);
+  CHECK(json_integer(json::parse("-7"), "n", -10, 10) == -7);
+  CHECK(json_integer(json::parse("9223372036854775807"), "n") == std::numeric_limits<int64_t>::max());
+  for (const char* bad : {"2.0e19", "1.5", "3.0", "9223372036854775808", "18446744073709551616", "\"5\"", "null"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(json_integer(json::parse(bad), "task_train"), Catch::Contains("task_train must be an integer"));
+  }
+  CHECK_THROWS_WITH(json_integer(json::parse("11"), "layers", 1, 10), Catch::Contains("from 1 to 10, got 11"));
+  CHECK_THROWS_AS(json_integer(json::parse("-1"), "size", 0), Error);
 }
