@@ -9,17 +9,18 @@
 
 #include "ag/ag.h"
 #include "ag/core/json_number.h"
+#include "data/temp_dir.h"
 
 using namespace ag;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string temp_path(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / "ag_test_hostile_safetensors";
-  fs::create_directories(dir);
-  return (dir / name).string();
+const ag::data::testing::TempDir& temp_dir() {
+  static const ag::data::testing::TempDir dir;
+  return dir;
 }
+std::string temp_path(const std::string& name) { return temp_dir().path(name); }
 
 // A file with exactly this header text and `data_bytes` bytes of data (all 0x3f: 0.74 as F32).
 std::string write_file(const std::string& name, const std::string& header, size_t data_bytes) {
