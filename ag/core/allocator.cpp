@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ag/core/checked.h"
 #include "ag/core/error.h"
 
 namespace ag {
@@ -53,6 +54,9 @@ constexpr bool kCaching = true;
 
 void* allocate_storage(size_t nbytes) {
   if (nbytes == 0) return nullptr;
+  // More than the machine has can only come from an absurd shape: refuse it with a clear error
+  // rather than ask the system (sanitizers abort on such a request instead of returning null).
+  check_fits_in_memory(nbytes, "allocating tensor storage");
   size_t size = size_class(nbytes);
   if (kCaching) {
     Cache& c = cache();

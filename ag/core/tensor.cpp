@@ -9,13 +9,16 @@
 
 namespace ag {
 
-int64_t numel_of(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  return n;
+namespace detail {
+void throw_undefined_tensor(const char* accessor) {
+  throw Error(fmt::format("{}: the tensor is undefined (default-constructed, or an empty grad)", accessor));
 }
+}  // namespace detail
+
+int64_t numel_of(const Shape& shape) { return checked_numel(shape, "numel"); }
 
 Shape contiguous_strides(const Shape& shape) {
+  numel_of(shape);  // every stride below is a partial product of a checked numel, so none overflows
   Shape strides(shape.size());
   int64_t stride = 1;
   for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
@@ -36,11 +39,12 @@ std::string shape_str(const Shape& shape) {
   return fmt::format("({})", fmt::join(shape, ", "));
 }
 
-int64_t Tensor::size(int64_t d) const { return impl_->shape[wrap_dim(d, dim(), "size")]; }
-int64_t Tensor::stride(int64_t d) const { return impl_->strides[wrap_dim(d, dim(), "stride")]; }
-int64_t Tensor::numel() const { return numel_of(impl_->shape); }
+int64_t Tensor::size(int64_t d) const { return state("size").shape[wrap_dim(d, dim(), "size")]; }
+int64_t Tensor::stride(int64_t d) const { return state("stride").strides[wrap_dim(d, dim(), "stride")]; }
+int64_t Tensor::numel() const { return numel_of(state("numel").shape); }
 
 bool Tensor::is_contiguous() const {
+  state("is_contiguous");
   int64_t expected = 1;
   for (int64_t d = dim() - 1; d >= 0; --d) {
     if (impl_->shape[d] == 1) continue;
@@ -75,9 +79,10 @@ template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
 template std::vector<uint8_t> Tensor::to_vector<uint8_t>() const;
 
 // ---- autograd -----------------------------------------------------------------------------------
-bool Tensor::requires_grad() const { return impl_->requires_grad; }
+bool Tensor::requires_grad() const { return state("requires_grad").requires_grad; }
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
+  state("requires_grad_");
   AG_CHECK(is_leaf(), "requires_grad_: only a leaf's flag can be changed; this tensor was produced "
            "by {}. Use detach() to make a leaf", impl_->grad_fn->name());
   AG_CHECK(!requires_grad || is_floating(dtype()),
@@ -86,11 +91,11 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
   return *this;
 }
 
-const Tensor& Tensor::grad() const { return impl_->grad; }
-Tensor& Tensor::mutable_grad() const { return impl_->grad; }
-const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
-bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
-bool Tensor::retains_grad() const { return impl_->retains_grad; }
+const Tensor& Tensor::grad() const { return state("grad").grad; }
+Tensor& Tensor::mutable_grad() const { return state("mutable_grad").grad; }
+const std::shared_ptr<Node>& Tensor::grad_fn() const { return state("grad_fn").grad_fn; }
+bool Tensor::is_leaf() const { return state("is_leaf").grad_fn == nullptr; }
+bool Tensor::retains_grad() const { return state("retains_grad").retains_grad; }
 
 void Tensor::retain_grad() const {
   AG_CHECK(requires_grad(), "retain_grad: the tensor does not require grad");
@@ -123,6 +128,7 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
 }
 
 Tensor Tensor::detach() const {
+  state("detach");
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = impl_->storage;
   impl->shape = impl_->shape;

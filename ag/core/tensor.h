@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ag/core/checked.h"
 #include "ag/core/dtype.h"
 #include "ag/core/error.h"
 #include "ag/core/storage.h"
@@ -151,6 +152,10 @@ class Tensor {
   Tensor& operator*=(double value) { return mul_(value); }
 
  private:
+  // The state behind the handle; an undefined tensor throws an ag::Error naming `accessor`, as
+  // every op does, instead of dereferencing null.
+  TensorImpl& state(const char* accessor) const;
+
   std::shared_ptr<TensorImpl> impl_;
 };
 
@@ -175,12 +180,20 @@ struct TensorImpl {
 };
 
 // ---- inline accessors ---------------------------------------------------------------------------
-inline const Shape& Tensor::sizes() const { return impl_->shape; }
-inline const Shape& Tensor::strides() const { return impl_->strides; }
-inline int64_t Tensor::dim() const { return static_cast<int64_t>(impl_->shape.size()); }
-inline Dtype Tensor::dtype() const { return impl_->dtype; }
-inline int64_t Tensor::storage_offset() const { return impl_->offset; }
-inline uint64_t Tensor::version() const { return impl_->storage->version(); }
+namespace detail {
+[[noreturn]] void throw_undefined_tensor(const char* accessor);
+}  // namespace detail
+
+inline TensorImpl& Tensor::state(const char* accessor) const {
+  if (!impl_) [[unlikely]] detail::throw_undefined_tensor(accessor);
+  return *impl_;
+}
+inline const Shape& Tensor::sizes() const { return state("sizes").shape; }
+inline const Shape& Tensor::strides() const { return state("strides").strides; }
+inline int64_t Tensor::dim() const { return static_cast<int64_t>(state("dim").shape.size()); }
+inline Dtype Tensor::dtype() const { return state("dtype").dtype; }
+inline int64_t Tensor::storage_offset() const { return state("storage_offset").offset; }
+inline uint64_t Tensor::version() const { return state("version").storage->version(); }
 
 template <typename T>
 T* Tensor::data_ptr() const {
@@ -191,8 +204,10 @@ T* Tensor::data_ptr() const {
 }
 
 // ---- helpers shared by ops ----------------------------------------------------------------------
+// The number of elements of `shape`, checked (see checked.h): a negative size or more than 2^60
+// elements is an ag::Error, never a wrapped product.
 int64_t numel_of(const Shape& shape);
-Shape contiguous_strides(const Shape& shape);
+Shape contiguous_strides(const Shape& shape);  // row-major strides of a shape numel_of accepts
 // Turns a possibly negative dim into 0..ndim-1, or throws naming `op`.
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
 // "(2, 3)" for messages.

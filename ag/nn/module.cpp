@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -167,10 +169,25 @@ std::map<std::string, Tensor> Module::state_dict() const {
   return out;
 }
 
+namespace {
+// How many elements of a floating tensor are NaN, or NaN or infinite when `finite` is required.
+int64_t count_invalid(const Tensor& t, bool finite) {
+  const Tensor c = t.contiguous();
+  return dispatch_floating(c.dtype(), "load_state_dict", [&]<typename T>() {
+    const T* p = c.data_ptr<T>();
+    return static_cast<int64_t>(
+        std::count_if(p, p + c.numel(), [finite](T v) { return finite ? !std::isfinite(v) : std::isnan(v); }));
+  });
+}
+}  // namespace
+
 void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool strict) {
   std::map<std::string, Tensor> own;
   for (bool parameters : {true, false})
     for (const auto& [name, t] : named_tensors(parameters, true, false)) own.emplace(name, t);
+
+  std::set<std::string> parameter_names;
+  for (const auto& [name, t] : named_tensors(true, true, false)) parameter_names.insert(name);
 
   std::vector<std::string> problems;
   for (const auto& [name, t] : own) {
@@ -182,6 +199,18 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
     } else if (it->second.sizes() != t.sizes()) {
       problems.push_back(fmt::format("size mismatch for {}: the state has shape {} but the module has {}", name,
                                      shape_str(it->second.sizes()), shape_str(t.sizes())));
+    } else if (it->second.dtype() != t.dtype()) {
+      // Converting would hide a file that is not what it claims (int64 bits read as weights); a
+      // deliberate conversion is one .to() away for the caller.
+      problems.push_back(fmt::format("dtype mismatch for {}: the state has {} but the module has {}", name,
+                                     dtype_name(it->second.dtype()), dtype_name(t.dtype())));
+    } else if (is_floating(t.dtype())) {
+      // A NaN or infinite weight can only make every output NaN, silently: refuse it here. Buffers may
+      // hold infinities by design (an additive mask of -inf), so only NaN is refused there.
+      const bool parameter = parameter_names.count(name) > 0;
+      if (const int64_t count = count_invalid(it->second, parameter))
+        problems.push_back(fmt::format("{} holds {} {} value{} (a damaged file or a diverged run)", name, count,
+                                       parameter ? "non-finite" : "NaN", count == 1 ? "" : "s"));
     }
   }
   if (strict)

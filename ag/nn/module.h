@@ -124,8 +124,9 @@ class Module : public std::enable_shared_from_this<Module> {
   // ---- checkpoints ----------------------------------------------------------------------------
   // Every parameter and buffer by dotted name, detached (sharing storage, as PyTorch).
   std::map<std::string, Tensor> state_dict() const;
-  // Copies values in (converting dtype) under NoGradGuard. Throws one ag::Error listing every
-  // missing, unexpected and mis-shaped key; nothing is copied unless all keys are good. With
+  // Copies values in under NoGradGuard. Throws one ag::Error listing every missing, unexpected,
+  // mis-shaped or mistyped key and every parameter holding NaN or infinity (a buffer: NaN);
+  // nothing is copied unless all keys are good. With
   // strict = false, missing and unexpected keys are allowed (shapes must still match).
   void load_state_dict(const std::map<std::string, Tensor>& state, bool strict = true);
 

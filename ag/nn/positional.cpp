@@ -20,7 +20,7 @@ Tensor add_positions(const Tensor& x, const Tensor& table, int64_t offset, bool 
   AG_CHECK(x.size(-1) == table.size(1), "{}: x has {} features in its last dim but the module was built for d_model={}",
            who, x.size(-1), table.size(1));
   const int64_t steps = x.size(x.dim() == 3 && batch_first ? 1 : 0);
-  AG_CHECK(offset >= 0 && offset + steps <= table.size(0),
+  AG_CHECK(offset >= 0 && offset <= table.size(0) - steps,
            "{}: positions {}..{} are beyond max_len={}; build the module with a larger max_len", who, offset,
            offset + steps - 1, table.size(0));
   Tensor rows = table.narrow(0, offset, steps);  // (T,E)
@@ -28,21 +28,29 @@ Tensor add_positions(const Tensor& x, const Tensor& table, int64_t offset, bool 
   return x + rows;
 }
 
+// Checks that a (max_len, d_model) table has a representable size that fits in memory, so an absurd
+// max_len (from a flag or a model file's metadata) is an error naming the module, not a crash.
+void check_table_size(int64_t max_len, int64_t d_model, const char* who) {
+  AG_CHECK(max_len > 0 && d_model > 0, "{}: max_len ({}) and d_model ({}) must be positive", who, max_len, d_model);
+  const std::string what = fmt::format("{} with max_len={} and d_model={}", who, max_len, d_model);
+  check_fits_in_memory(checked_nbytes(checked_mul(max_len, d_model, what), sizeof(float), what), what);
+}
+
 }  // namespace
 
 SinusoidalPositionalEncodingImpl::SinusoidalPositionalEncodingImpl(SinusoidalPositionalEncodingOptions opts)
     : Module("SinusoidalPositionalEncoding"), options(opts) {
   const int64_t d = options.d_model(), max_len = options.max_len();
-  AG_CHECK(d > 0 && max_len > 0, "SinusoidalPositionalEncoding: d_model ({}) and max_len ({}) must be positive", d,
-           max_len);
-  std::vector<float> table(max_len * d);
+  check_table_size(max_len, d, "SinusoidalPositionalEncoding");
+  Tensor pe_table = empty({max_len, d});
+  float* table = pe_table.data_ptr<float>();
   for (int64_t pos = 0; pos < max_len; ++pos)
     for (int64_t i = 0; i < d; ++i) {
       // Dims 2j and 2j+1 share the frequency 1 / 10000^(2j/d): wavelengths from 2 pi to 10000 * 2 pi.
       const double angle = pos * std::exp(-std::log(10000.0) * static_cast<double>(i - i % 2) / d);
       table[pos * d + i] = static_cast<float>(i % 2 == 0 ? std::sin(angle) : std::cos(angle));
     }
-  pe = register_buffer("pe", from_vector(table, {max_len, d}));
+  pe = register_buffer("pe", pe_table);
 }
 
 Tensor SinusoidalPositionalEncodingImpl::forward(const Tensor& x, int64_t offset) {
@@ -57,9 +65,7 @@ std::string SinusoidalPositionalEncodingImpl::extra_repr() const {
 
 LearnedPositionalEmbeddingImpl::LearnedPositionalEmbeddingImpl(LearnedPositionalEmbeddingOptions opts)
     : Module("LearnedPositionalEmbedding"), options(opts) {
-  AG_CHECK(options.max_len() > 0 && options.d_model() > 0,
-           "LearnedPositionalEmbedding: max_len ({}) and d_model ({}) must be positive", options.max_len(),
-           options.d_model());
+  check_table_size(options.max_len(), options.d_model(), "LearnedPositionalEmbedding");
   weight = register_parameter("weight", init::normal_(empty({options.max_len(), options.d_model()})));
 }
 
@@ -103,7 +109,7 @@ RelativePositionBiasImpl::RelativePositionBiasImpl(RelativePositionOptions opts,
 }
 
 Tensor RelativePositionBiasImpl::forward(int64_t query_length, int64_t key_length) {
-  std::vector<int64_t> buckets(query_length * key_length);
+  std::vector<int64_t> buckets(checked_mul(query_length, key_length, "RelativePositionBias: query x key length"));
   for (int64_t l = 0; l < query_length; ++l) {
     const int64_t query_position = key_length - query_length + l;
     for (int64_t s = 0; s < key_length; ++s)

@@ -30,7 +30,7 @@ Shape infer_shape(const Shape& shape, int64_t numel, const char* op, const Shape
       unknown = static_cast<int64_t>(i);
     } else {
       AG_CHECK(out[i] >= 0, "{}: invalid size {} in shape {}", op, out[i], shape_str(shape));
-      known *= out[i];
+      known = checked_mul(known, out[i], op);
     }
   }
   if (unknown >= 0) {
@@ -111,7 +111,7 @@ Tensor slice(const Tensor& a, int64_t dim_in, int64_t start, int64_t end, int64_
   start = std::clamp<int64_t>(start, 0, size);
   end = std::clamp<int64_t>(end, start, size);
   Shape shape = a.sizes(), strides = a.strides();
-  shape[dim] = (end - start + step - 1) / step;
+  shape[dim] = end == start ? 0 : (end - start - 1) / step + 1;  // ceil, without overflow for a huge step
   strides[dim] *= step;
   Tensor out = make_view(a, shape, strides, a.storage_offset() + start * a.stride(dim));
   return record("SliceBackward", {a}, out, [in = a.sizes(), dim, start, end, step](const Tensor& g) {
@@ -125,7 +125,7 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
   detail::check_defined(a, "narrow");
   int64_t d = wrap_dim(dim, a.dim(), "narrow");
   if (start < 0) start += a.size(d);
-  AG_CHECK(start >= 0 && length >= 0 && start + length <= a.size(d),
+  AG_CHECK(start >= 0 && start <= a.size(d) && length >= 0 && length <= a.size(d) - start,
            "narrow: start {} + length {} exceeds dim {} of size {}", start, length, dim, a.size(d));
   return slice(a, d, start, start + length);
 }

@@ -1,0 +1,34 @@
+// Reading a JSON number as an integer only when it is one, for every file ag reads (safetensors
+// headers, checkpoint metadata, configuration).
+//
+// nlohmann's get<int64_t>() converts a float with a plain cast, so 2.0e19 (or 1.5, or a number too
+// large for uint64, which the parser stores as a float) becomes undefined behaviour instead of an
+// error. json_integer accepts only numbers written as integers, within [min, max].
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "ag/core/error.h"
+
+namespace ag {
+
+// `value` as an int64 in [min, max], or an ag::Error "<what> must be an integer from <min> to <max>,
+// got <value>".
+inline int64_t json_integer(const nlohmann::json& value, std::string_view what,
+                            int64_t min = std::numeric_limits<int64_t>::min(),
+                            int64_t max = std::numeric_limits<int64_t>::max()) {
+  bool in_range = false;
+  if (value.is_number_unsigned()) {  // the parser's type for every non-negative integer
+    const uint64_t u = value.get<uint64_t>();
+    in_range = u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) && static_cast<int64_t>(u) >= min &&
+               static_cast<int64_t>(u) <= max;
+  } else if (value.is_number_integer()) {
+    in_range = value.get<int64_t>() >= min && value.get<int64_t>() <= max;
+  }
+  AG_CHECK(in_range, "{} must be an integer from {} to {}, got {}", what, min, max, value.dump());
+  return value.get<int64_t>();
+}
+
+}  // namespace ag

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds ag's libFuzzer targets (tests/fuzz/fuzz_*.cpp) with clang, ASan and UBSan in build-fuzz/,
+# then runs each for a time budget over a working copy of its committed seed corpus.
+#
+#   scripts/fuzz.sh                 # every target, 60 s each (what CI runs)
+#   scripts/fuzz.sh 3600            # every target, an hour each
+#   scripts/fuzz.sh 600 safetensors # one target
+#
+# Inputs the fuzzer finds interesting go to build-fuzz/corpus/<target>/ (kept between runs, never
+# committed automatically); a crash leaves build-fuzz/crash-<target>-* and exits non-zero. See
+# docs/fuzzing.md for long runs and for turning a finding into a regression test.
+# Installs clang's fuzzing runtime from Debian 12's packages when it is missing, as setup.sh does
+# for the build dependencies (run scripts/setup.sh first for those).
+set -euo pipefail
+
+budget=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(safetensors text tokenizers)
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build-fuzz"
+
+packages=(clang-14 libclang-rt-14-dev lld-14 libomp-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "fuzz.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  echo "fuzz.sh: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DAG_FUZZ=ON -DAG_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+
+# UBSan findings abort (the build has -fno-sanitize-recover); ASan also reports leaks at exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export OMP_NUM_THREADS=1
+# The targets write each input to a scratch file; on tmpfs that (and save's fsync) costs nothing.
+[ -w /dev/shm ] && export TMPDIR=${TMPDIR:-/dev/shm}
+status=0
+for target in "${targets[@]}"; do
+  corpus="$build/corpus/$target"
+  mkdir -p "$corpus"
+  echo "fuzz.sh: fuzz_$target for ${budget}s over tests/fuzz/$target/ (+ $corpus)"
+  # New inputs go into the first directory; the committed seeds are read, never written.
+  if ! (cd "$build" && "./tests/fuzz/fuzz_$target" "$corpus" "$root/tests/fuzz/$target" \
+        -max_total_time="$budget" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="$build/crash-$target-" -print_final_stats=1 2>&1 | tail -n 25); then
+    status=1
+  fi
+done
+exit $status
