@@ -98,6 +98,10 @@ class TransformerImpl : public Module {
                      const Tensor& memory_key_padding_mask = {});
   // PyTorch's _reset_parameters: Xavier-uniform for every parameter with 2 or more dims.
   void reset_parameters();
+  // libtorch's spelling of the free function above: TransformerImpl::generate_square_subsequent_mask(T).
+  static Tensor generate_square_subsequent_mask(int64_t sz, Dtype dtype = kFloat32) {
+    return nn::generate_square_subsequent_mask(sz, dtype);
+  }
 
   TransformerOptions options;
   TransformerEncoder encoder{nullptr};
