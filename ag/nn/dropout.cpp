@@ -5,7 +5,7 @@
 
 namespace ag::nn {
 
-DropoutImpl::DropoutImpl(const DropoutOptions& options_) : Module("Dropout"), options(options_) {
+DropoutImpl::DropoutImpl(const DropoutOptions& options_) : Cloneable("Dropout"), options(options_) {
   AG_CHECK(options.p() >= 0.0 && options.p() <= 1.0, "Dropout: probability p must be in [0, 1], got {}", options.p());
 }
 

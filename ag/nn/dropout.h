@@ -16,9 +16,10 @@ struct DropoutOptions {
   AG_ARG(std::optional<Generator>, generator);  // none: the global generator
 };
 
-class DropoutImpl : public Module {
+class DropoutImpl : public Cloneable<DropoutImpl> {
  public:
   explicit DropoutImpl(const DropoutOptions& options = {});
+  void reset() override {}  // nothing to register; a clone shares options.generator()
 
   // any shape -> same shape
   Tensor forward(const Tensor& x);

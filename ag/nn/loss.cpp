@@ -6,7 +6,7 @@
 namespace ag::nn {
 
 CrossEntropyLossImpl::CrossEntropyLossImpl(const CrossEntropyLossOptions& options_)
-    : Module("CrossEntropyLoss"), options(options_) {
+    : Cloneable("CrossEntropyLoss"), options(options_) {
   AG_CHECK(options.label_smoothing() >= 0.0 && options.label_smoothing() <= 1.0,
            "CrossEntropyLoss: label_smoothing must be in [0, 1], got {}", options.label_smoothing());
 }
@@ -20,7 +20,7 @@ std::string CrossEntropyLossImpl::extra_repr() const {
                      options.label_smoothing(), reduction_name(options.reduction()));
 }
 
-NLLLossImpl::NLLLossImpl(const NLLLossOptions& options_) : Module("NLLLoss"), options(options_) {}
+NLLLossImpl::NLLLossImpl(const NLLLossOptions& options_) : Cloneable("NLLLoss"), options(options_) {}
 
 Tensor NLLLossImpl::forward(const Tensor& log_probs, const Tensor& target) {
   return functional::nll_loss(log_probs, target, options);
@@ -30,7 +30,7 @@ std::string NLLLossImpl::extra_repr() const {
   return fmt::format("ignore_index={}, reduction={}", options.ignore_index(), reduction_name(options.reduction()));
 }
 
-MSELossImpl::MSELossImpl(const MSELossOptions& options_) : Module("MSELoss"), options(options_) {}
+MSELossImpl::MSELossImpl(const MSELossOptions& options_) : Cloneable("MSELoss"), options(options_) {}
 
 Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) {
   return functional::mse_loss(input, target, options);

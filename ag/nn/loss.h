@@ -8,9 +8,10 @@
 
 namespace ag::nn {
 
-class CrossEntropyLossImpl : public Module {
+class CrossEntropyLossImpl : public Cloneable<CrossEntropyLossImpl> {
  public:
   explicit CrossEntropyLossImpl(const CrossEntropyLossOptions& options = {});
+  void reset() override {}
   // logits (N,C) or (N,C,d1,...) and int64 targets (N) or (N,d1,...) -> () (or the target's shape for kNone)
   Tensor forward(const Tensor& input, const Tensor& target);
   std::string extra_repr() const override;
@@ -19,9 +20,10 @@ class CrossEntropyLossImpl : public Module {
 };
 AG_MODULE(CrossEntropyLoss);
 
-class NLLLossImpl : public Module {
+class NLLLossImpl : public Cloneable<NLLLossImpl> {
  public:
   explicit NLLLossImpl(const NLLLossOptions& options = {});
+  void reset() override {}
   // log-probabilities (N,C) or (N,C,d1,...) and int64 targets (N) or (N,d1,...) -> ()
   Tensor forward(const Tensor& log_probs, const Tensor& target);
   std::string extra_repr() const override;
@@ -30,9 +32,10 @@ class NLLLossImpl : public Module {
 };
 AG_MODULE(NLLLoss);
 
-class MSELossImpl : public Module {
+class MSELossImpl : public Cloneable<MSELossImpl> {
  public:
   explicit MSELossImpl(const MSELossOptions& options = {});
+  void reset() override {}
   // input and target of the same shape -> () (or that shape for kNone)
   Tensor forward(const Tensor& input, const Tensor& target);
   std::string extra_repr() const override;

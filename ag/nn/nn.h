@@ -15,5 +15,6 @@
 #include "ag/nn/loss.h"
 #include "ag/nn/module.h"
 #include "ag/nn/positional.h"
+#include "ag/nn/shape_modules.h"
 #include "ag/nn/transformer.h"
 #include "ag/nn/transformer_layer.h"
