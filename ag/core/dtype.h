@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <string>
 
 #include "ag/core/error.h"
@@ -40,6 +41,18 @@ inline const char* dtype_name(Dtype t) {
     case Dtype::Bool: return "bool";
   }
   return "?";
+}
+
+// `std::cout << ag::kFloat32` prints "Float", as libtorch prints torch::kFloat32 (c10's scalar
+// type names: Float, Double, Long, Bool); error messages use dtype_name's "float32" instead.
+inline std::ostream& operator<<(std::ostream& out, Dtype t) {
+  switch (t) {
+    case Dtype::Float32: return out << "Float";
+    case Dtype::Float64: return out << "Double";
+    case Dtype::Int64: return out << "Long";
+    case Dtype::Bool: return out << "Bool";
+  }
+  return out << "?";
 }
 
 inline bool is_floating(Dtype t) { return t == Dtype::Float32 || t == Dtype::Float64; }

@@ -62,18 +62,23 @@ Tensor arange(double start, double end, double step, TensorOptions options) {
 }
 Tensor arange(double end, TensorOptions options) { return arange(0, end, 1, options); }
 
-Tensor rand(const Shape& shape, TensorOptions options) {
-  return fill_with(shape, options, [](int64_t) { return default_generator().uniform(); });
+Tensor rand(const Shape& shape, Generator generator, TensorOptions options) {
+  return fill_with(shape, options, [&generator](int64_t) { return generator.uniform(); });
 }
-Tensor randn(const Shape& shape, TensorOptions options) {
-  return fill_with(shape, options, [](int64_t) { return default_generator().normal(); });
+Tensor randn(const Shape& shape, Generator generator, TensorOptions options) {
+  return fill_with(shape, options, [&generator](int64_t) { return generator.normal(); });
 }
-Tensor randint(int64_t low, int64_t high, const Shape& shape) {
+Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator generator) {
   AG_CHECK(low < high, "randint: low ({}) must be less than high ({})", low, high);
   auto span = static_cast<uint64_t>(high - low);
-  return fill_with(shape, kInt64, [=](int64_t) {
-    return static_cast<double>(low + static_cast<int64_t>(default_generator().next_u64() % span));
+  return fill_with(shape, kInt64, [&generator, low, span](int64_t) {
+    return static_cast<double>(low + static_cast<int64_t>(generator.next_u64() % span));
   });
+}
+Tensor rand(const Shape& shape, TensorOptions options) { return rand(shape, default_generator(), options); }
+Tensor randn(const Shape& shape, TensorOptions options) { return randn(shape, default_generator(), options); }
+Tensor randint(int64_t low, int64_t high, const Shape& shape) {
+  return randint(low, high, shape, default_generator());
 }
 
 namespace {

@@ -2,6 +2,7 @@
 #pragma once
 #include <vector>
 
+#include "ag/core/generator.h"
 #include "ag/core/tensor.h"
 
 namespace ag {
@@ -18,11 +19,15 @@ Tensor scalar_tensor(double value, TensorOptions options = {});  // shape ()
 Tensor arange(double start, double end, double step = 1.0, TensorOptions options = {});
 Tensor arange(double end, TensorOptions options = {});
 
-// Uniform on [0, 1) and standard normal, drawn from the global generator (ag::manual_seed).
+// Uniform on [0, 1) and standard normal, drawn from the global generator (ag::manual_seed) or, as
+// libtorch's randn(size, generator, options), from `generator` (see core/generator.h).
 Tensor rand(const Shape& shape, TensorOptions options = {});
+Tensor rand(const Shape& shape, Generator generator, TensorOptions options = {});
 Tensor randn(const Shape& shape, TensorOptions options = {});
+Tensor randn(const Shape& shape, Generator generator, TensorOptions options = {});
 // Integers uniform on [low, high), int64.
 Tensor randint(int64_t low, int64_t high, const Shape& shape);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator generator);
 
 // From flat data in row-major order; the shape's element count must match the data's size.
 Tensor from_vector(const std::vector<float>& values, const Shape& shape, TensorOptions options = {});

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ag/core/generator.h"
 #include "ag/core/tensor.h"
 
 namespace ag {
@@ -100,7 +101,8 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
 
 // ---- random (core/ops/dropout.cpp) --------------------------------------------------------------
 // Zeroes each element with probability p and scales the rest by 1/(1-p); identity unless training.
-Tensor dropout(const Tensor& a, double p, bool training = true);
+// The mask's seed comes from `generator`, or the global generator without one.
+Tensor dropout(const Tensor& a, double p, bool training = true, std::optional<Generator> generator = std::nullopt);
 
 // ---- conversion ---------------------------------------------------------------------------------
 Tensor to_dtype(const Tensor& a, Dtype dtype);

@@ -1,4 +1,4 @@
-// ReLU and GELU modules (see activation.h); the math and derivatives are in core/ops/activation.cpp.
+// ReLU, Tanh, Sigmoid and GELU modules (see activation.h); the math and derivatives are in core/ops/activation.cpp.
 #include "ag/nn/activation.h"
 
 #include "ag/core/ops.h"
@@ -6,8 +6,10 @@
 namespace ag::nn {
 
 Tensor ReLUImpl::forward(const Tensor& x) { return relu(x); }
+Tensor TanhImpl::forward(const Tensor& x) { return tanh(x); }
+Tensor SigmoidImpl::forward(const Tensor& x) { return sigmoid(x); }
 
-GELUImpl::GELUImpl(const GELUOptions& options_) : Module("GELU"), options(options_) {
+GELUImpl::GELUImpl(const GELUOptions& options_) : Cloneable("GELU"), options(options_) {
   AG_CHECK(options.approximate() == "none" || options.approximate() == "tanh",
            "GELU: approximate must be \"none\" or \"tanh\", got \"{}\"", options.approximate());
 }

@@ -33,10 +33,15 @@ void KVCache::reorder(const Tensor& index) {
 }
 
 MultiheadAttentionImpl::MultiheadAttentionImpl(MultiheadAttentionOptions opts)
-    : Module("MultiheadAttention"), options(opts) {
+    : Cloneable("MultiheadAttention"), options(opts) {
   const int64_t E = options.embed_dim(), H = options.num_heads();
   AG_CHECK(E > 0 && H > 0 && E % H == 0,
            "MultiheadAttention: embed_dim ({}) must be positive and divisible by num_heads ({})", E, H);
+  reset();
+}
+
+void MultiheadAttentionImpl::reset() {
+  const int64_t E = options.embed_dim(), H = options.num_heads();
   if (options.kdim() == E && options.vdim() == E) {
     in_proj_weight = register_parameter("in_proj_weight", empty({3 * E, E}));
   } else {

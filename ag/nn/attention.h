@@ -56,7 +56,7 @@ struct KVCache {
   void reorder(const Tensor& index);
 };
 
-class MultiheadAttentionImpl : public Module {
+class MultiheadAttentionImpl : public Cloneable<MultiheadAttentionImpl> {
  public:
   explicit MultiheadAttentionImpl(MultiheadAttentionOptions options);
   MultiheadAttentionImpl(int64_t embed_dim, int64_t num_heads, double dropout = 0.0, bool bias = true,
@@ -78,6 +78,7 @@ class MultiheadAttentionImpl : public Module {
                                             bool need_weights = false, const Tensor& attn_mask = {},
                                             bool average_attn_weights = true);
 
+  void reset() override;    // registers the projections (and relative bias), then reset_parameters()
   void reset_parameters();  // PyTorch's _reset_parameters: Xavier-uniform projections, zero biases
   std::string extra_repr() const override;
 

@@ -38,21 +38,25 @@ class SequentialImpl : public Module {
 
   template <typename M>
   void push_back(std::shared_ptr<M> module) {
-    M* raw = register_module(std::to_string(size()), std::move(module)).get();
-    forwards_.emplace_back([raw](const Tensor& x) { return call_module(*raw, x); });  // with its hooks
+    // M's forward, with its hooks, reached from the type-erased element.
+    add(std::move(module), [](Module& m, const Tensor& x) { return call_module(static_cast<M&>(m), x); });
   }
   template <typename M>
   void push_back(const ModuleHolder<M>& module) { push_back(module.ptr()); }
 
   // Each layer's output feeds the next: x -> m0 -> m1 -> ... An empty Sequential is the identity.
   Tensor forward(const Tensor& x);
-  size_t size() const { return forwards_.size(); }
+  size_t size() const { return elements_.size(); }
+  // A Sequential of clones of the layers (each must be cloneable).
+  std::shared_ptr<Module> clone() const override;
   std::shared_ptr<Module> ptr(size_t index) const;
   template <typename M> std::shared_ptr<M> ptr(size_t index) const { return element_as<M>(ptr(index), index, "Sequential"); }
 
  private:
-  // One call per layer, captured at push_back while the layer's type is known.
-  std::vector<std::function<Tensor(const Tensor&)>> forwards_;
+  using Call = Tensor (*)(Module&, const Tensor&);
+  void add(std::shared_ptr<Module> module, Call call);
+  // Each layer with its call, made at push_back while the layer's type is known.
+  std::vector<std::pair<Module*, Call>> elements_;
 };
 AG_MODULE(Sequential);
 
@@ -68,6 +72,8 @@ class ModuleListImpl : public Module {
   void push_back(std::shared_ptr<Module> module);
   template <typename M>
   void push_back(const ModuleHolder<M>& module) { push_back(std::shared_ptr<Module>(module.ptr())); }
+  // A ModuleList of clones of the elements (each must be cloneable).
+  std::shared_ptr<Module> clone() const override;
 
   size_t size() const { return modules_.size(); }
   bool is_empty() const { return modules_.empty(); }

@@ -8,7 +8,7 @@
 
 namespace ag::nn {
 
-EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options_) : Module("Embedding"), options(options_) {
+EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options_) : Cloneable("Embedding"), options(options_) {
   const int64_t num = options.num_embeddings();
   AG_CHECK(num > 0 && options.embedding_dim() > 0,
            "Embedding: num_embeddings and embedding_dim must be positive, got {} and {}", num,
@@ -17,7 +17,11 @@ EmbeddingImpl::EmbeddingImpl(const EmbeddingOptions& options_) : Module("Embeddi
     AG_CHECK(*pad >= -num && *pad < num, "Embedding: padding_idx {} is out of range for {} embeddings", *pad, num);
     if (*pad < 0) *pad += num;
   }
-  weight = register_parameter("weight", empty({num, options.embedding_dim()}));
+  reset();
+}
+
+void EmbeddingImpl::reset() {
+  weight = register_parameter("weight", empty({options.num_embeddings(), options.embedding_dim()}));
   reset_parameters();
 }
 

@@ -18,7 +18,7 @@ struct EmbeddingOptions {
   AG_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
 };
 
-class EmbeddingImpl : public Module {
+class EmbeddingImpl : public Cloneable<EmbeddingImpl> {
  public:
   EmbeddingImpl(int64_t num_embeddings, int64_t embedding_dim)
       : EmbeddingImpl(EmbeddingOptions(num_embeddings, embedding_dim)) {}
@@ -26,6 +26,7 @@ class EmbeddingImpl : public Module {
 
   // int64 indices (...) -> (..., embedding_dim)
   Tensor forward(const Tensor& indices);
+  void reset() override;    // registers weight, then reset_parameters()
   void reset_parameters();  // N(0, 1), then the padding row zeroed
   std::string extra_repr() const override;
 

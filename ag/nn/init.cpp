@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "ag/core/autograd/grad_mode.h"
+#include "ag/core/factory.h"
+#include "ag/core/ops.h"
 
 namespace ag::nn::init {
 
@@ -25,15 +27,17 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
   return {t.size(1) * receptive, t.size(0) * receptive};
 }
 
-Tensor uniform_(Tensor t, double a, double b) {
+// Drawn in row-major order at t's dtype, as Tensor::uniform_ and normal_, so the global generator
+// gives the same numbers either way.
+Tensor uniform_(Tensor t, double a, double b, OptionalGenerator generator) {
   NoGradGuard no_grad;
-  t.uniform_(a, b);
+  t.copy_(add(mul(rand(t.sizes(), generator.value_or(default_generator()), t.dtype()), b - a), a));
   return t;
 }
 
-Tensor normal_(Tensor t, double mean, double std) {
+Tensor normal_(Tensor t, double mean, double std, OptionalGenerator generator) {
   NoGradGuard no_grad;
-  t.normal_(mean, std);
+  t.copy_(add(mul(randn(t.sizes(), generator.value_or(default_generator()), t.dtype()), std), mean));
   return t;
 }
 
@@ -61,21 +65,27 @@ double kaiming_std(const Tensor& t, double a, const std::string& mode, const std
 }
 
 // A uniform distribution with standard deviation `std` spans [-sqrt(3) std, sqrt(3) std].
-Tensor uniform_with_std_(Tensor t, double std) {
+Tensor uniform_with_std_(Tensor t, double std, OptionalGenerator generator) {
   const double bound = std::sqrt(3.0) * std;
-  return uniform_(std::move(t), -bound, bound);
+  return uniform_(std::move(t), -bound, bound, std::move(generator));
 }
 
 }  // namespace
 
-Tensor xavier_uniform_(Tensor t, double gain) { return uniform_with_std_(t, xavier_std(t, gain)); }
-Tensor xavier_normal_(Tensor t, double gain) { return normal_(t, 0.0, xavier_std(t, gain)); }
-
-Tensor kaiming_uniform_(Tensor t, double a, const std::string& mode, const std::string& nonlinearity) {
-  return uniform_with_std_(t, kaiming_std(t, a, mode, nonlinearity));
+Tensor xavier_uniform_(Tensor t, double gain, OptionalGenerator generator) {
+  return uniform_with_std_(t, xavier_std(t, gain), std::move(generator));
 }
-Tensor kaiming_normal_(Tensor t, double a, const std::string& mode, const std::string& nonlinearity) {
-  return normal_(t, 0.0, kaiming_std(t, a, mode, nonlinearity));
+Tensor xavier_normal_(Tensor t, double gain, OptionalGenerator generator) {
+  return normal_(t, 0.0, xavier_std(t, gain), std::move(generator));
+}
+
+Tensor kaiming_uniform_(Tensor t, double a, const std::string& mode, const std::string& nonlinearity,
+                        OptionalGenerator generator) {
+  return uniform_with_std_(t, kaiming_std(t, a, mode, nonlinearity), std::move(generator));
+}
+Tensor kaiming_normal_(Tensor t, double a, const std::string& mode, const std::string& nonlinearity,
+                       OptionalGenerator generator) {
+  return normal_(t, 0.0, kaiming_std(t, a, mode, nonlinearity), std::move(generator));
 }
 
 }  // namespace ag::nn::init

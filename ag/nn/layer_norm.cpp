@@ -7,10 +7,15 @@
 
 namespace ag::nn {
 
-LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : Module("LayerNorm"), options(options_) {
+LayerNormImpl::LayerNormImpl(const LayerNormOptions& options_) : Cloneable("LayerNorm"), options(options_) {
   const Shape& shape = options.normalized_shape();
   AG_CHECK(!shape.empty() && numel_of(shape) > 0, "LayerNorm: normalized_shape must be non-empty with positive "
            "sizes, got {}", shape_str(shape));
+  reset();
+}
+
+void LayerNormImpl::reset() {
+  const Shape& shape = options.normalized_shape();
   if (options.elementwise_affine()) {
     weight = register_parameter("weight", empty(shape));
     bias = register_parameter("bias", empty(shape));

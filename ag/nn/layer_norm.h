@@ -13,12 +13,13 @@ struct LayerNormOptions {
   AG_ARG(bool, elementwise_affine) = true;
 };
 
-class LayerNormImpl : public Module {
+class LayerNormImpl : public Cloneable<LayerNormImpl> {
  public:
   explicit LayerNormImpl(const LayerNormOptions& options);
 
   // (..., *normalized_shape) -> same shape
   Tensor forward(const Tensor& x);
+  void reset() override;    // registers weight and bias (with elementwise_affine), then reset_parameters()
   void reset_parameters();  // weight ones, bias zeros
   std::string extra_repr() const override;
 

@@ -9,10 +9,14 @@
 
 namespace ag::nn {
 
-LinearImpl::LinearImpl(const LinearOptions& options_) : Module("Linear"), options(options_) {
+LinearImpl::LinearImpl(const LinearOptions& options_) : Cloneable("Linear"), options(options_) {
   AG_CHECK(options.in_features() > 0 && options.out_features() > 0,
            "Linear: in_features and out_features must be positive, got {} and {}", options.in_features(),
            options.out_features());
+  reset();
+}
+
+void LinearImpl::reset() {
   weight = register_parameter("weight", empty({options.out_features(), options.in_features()}));
   if (options.bias()) bias = register_parameter("bias", empty({options.out_features()}));
   reset_parameters();

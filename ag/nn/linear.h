@@ -12,12 +12,13 @@ struct LinearOptions {
   AG_ARG(bool, bias) = true;
 };
 
-class LinearImpl : public Module {
+class LinearImpl : public Cloneable<LinearImpl> {
  public:
   LinearImpl(int64_t in_features, int64_t out_features, bool bias = true)
       : LinearImpl(LinearOptions(in_features, out_features).bias(bias)) {}
   explicit LinearImpl(const LinearOptions& options);
 
+  void reset() override;  // registers weight and bias, then reset_parameters()
   // (..., in_features) -> (..., out_features)
   Tensor forward(const Tensor& x);
   // PyTorch's default: weight kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)), and

@@ -224,6 +224,42 @@ void Module::load_state_dict(const std::map<std::string, Tensor>& state, bool st
     if (auto it = state.find(name); it != state.end()) t.copy_(it->second);
 }
 
+// ---- cloning ------------------------------------------------------------------------------------
+
+std::shared_ptr<Module> Module::clone() const {
+  throw Error(fmt::format("clone: {} cannot be cloned; derive it from nn::Cloneable<{}Impl> instead of "
+                          "nn::Module and build its parameters, buffers and submodules in reset()",
+                          type_name_, type_name_));
+}
+
+void Module::copy_state_from(const Module& source) {
+  std::map<std::string, Tensor> own;
+  for (bool parameters : {true, false})
+    for (const auto& [name, t] : named_tensors(parameters, true, false)) own.emplace(name, t);
+  std::map<const TensorImpl*, Tensor> copies;  // a tensor held under two names (tied) stays shared
+  size_t matched = 0;
+  for (bool parameters : {true, false}) {
+    for (const auto& [name, original] : source.named_tensors(parameters, true, false)) {
+      auto it = own.find(name);
+      AG_CHECK(it != own.end() && it->second.sizes() == original.sizes(), "clone: {}'s reset() made no {} "
+               "\"{}\" of shape {}; build every parameter, buffer and submodule in reset(), from the module's "
+               "options", type_name_, parameters ? "parameter" : "buffer", name, shape_str(original.sizes()));
+      Tensor& copy = copies[original.impl()];
+      if (!copy.defined()) copy = original.detach().clone();
+      set_data(it->second, copy);
+      if (parameters) it->second.requires_grad_(original.requires_grad());
+      ++matched;
+    }
+  }
+  AG_CHECK(matched == own.size(), "clone: {}'s reset() made {} parameters and buffers but the original has {}; "
+           "build exactly what the constructor builds in reset()", type_name_, own.size(), matched);
+  // reset() made the submodules in training mode; each takes its original's mode.
+  std::map<std::string, bool> training;
+  for (const auto& [name, module] : source.named_modules()) training.emplace(name, module->training_);
+  for (const auto& [name, module] : named_modules())
+    if (auto it = training.find(name); it != training.end()) module->training_ = it->second;
+}
+
 // ---- printing -----------------------------------------------------------------------------------
 
 std::string Module::to_string() const {

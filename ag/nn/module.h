@@ -20,6 +20,16 @@
 // The Tensor members are handles to the registered tensors: load_state_dict() and to() change the
 // data behind them in place, so they never go stale.
 //
+// Cloning, as libtorch's Cloneable: a module that derives from nn::Cloneable<Itself> and builds its
+// parameters, buffers and submodules in reset() (which its constructor calls) gets clone(), a deep
+// copy whose tensors are independent of the original's:
+//     struct MlpImpl : nn::Cloneable<MlpImpl> {
+//       MlpImpl(int64_t d) : Cloneable("Mlp"), d(d) { reset(); }
+//       void reset() override { fc = register_module("fc", nn::Linear(d, d)); }
+//       ...
+//     };
+//     auto copy = std::dynamic_pointer_cast<MlpImpl>(mlp->clone());   // or nn::clone(mlp)
+//
 // Forward hooks, as PyTorch's, run when a module is called, m(x), but not for m->forward(x):
 //     auto handle = fc->register_forward_hook([](nn::Module& m, const auto& inputs, auto& outputs) {
 //       fmt::print("{}: {}\n", m.type_name(), ag::autograd::summarize(outputs[0]));
@@ -40,7 +50,9 @@
 #include <vector>
 
 #include "ag/core/arg.h"
+#include "ag/core/autograd/grad_mode.h"
 #include "ag/core/autograd/metadata.h"
+#include "ag/core/generator.h"
 #include "ag/core/tensor.h"
 #include "ag/nn/module_holder.h"
 
@@ -78,9 +90,11 @@ class Module : public std::enable_shared_from_this<Module> {
  public:
   explicit Module(std::string type_name);  // "Linear" etc., used in printing
   virtual ~Module() = default;
-  // A module is shared through handles, never copied: a copy would silently share or split state.
-  Module(const Module&) = delete;
   Module& operator=(const Module&) = delete;
+
+  // A deep copy: every parameter and buffer copied into new tensors (same requires_grad), every
+  // submodule cloned. Modules deriving from Cloneable<Derived> have it; for others it throws.
+  virtual std::shared_ptr<Module> clone() const;
 
   // ---- registration (names are unique per module and contain no '.') --------------------------
   // Stores `t` (a leaf) as a parameter with requires_grad set; returns a reference to the stored handle.
@@ -148,6 +162,16 @@ class Module : public std::enable_shared_from_this<Module> {
   void run_forward_pre_hooks(const std::vector<Tensor>& inputs);
   void run_forward_hooks(const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs);
 
+ protected:
+  // Modules are shared through handles; copying is for Cloneable::clone only. The copy keeps the
+  // type name and training flag and registers nothing (neither does it copy hooks): clone()
+  // rebuilds the registrations with reset().
+  Module(const Module& other) : enable_shared_from_this(), type_name_(other.type_name_), training_(other.training_) {}
+  // Gives this module's parameters and buffers, whole tree, copies of `source`'s data (and each
+  // submodule its training flag), matched by dotted name; both trees must hold the same names and
+  // shapes (it checks).
+  void copy_state_from(const Module& source);
+
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> module);
   void check_new_name(const std::string& name, const char* what) const;
@@ -167,6 +191,42 @@ class Module : public std::enable_shared_from_this<Module> {
 };
 
 std::ostream& operator<<(std::ostream& out, const Module& module);
+
+// The base of a module that can be cloned, as libtorch's torch::nn::Cloneable<Derived>. Derived
+// builds everything it registers in reset() (its constructor calls reset()); clone() copies
+// Derived (its options and other plain members), runs reset() on the copy to make fresh
+// parameters, buffers and submodules with the same names, then copies the original's data in.
+// reset() draws its throwaway initial values from a copy of the global generator, so cloning does
+// not move the global random numbers.
+template <typename Derived>
+class Cloneable : public Module {
+ public:
+  using Module::Module;
+  // (Re)creates every parameter, buffer and submodule of the module.
+  virtual void reset() = 0;
+
+  std::shared_ptr<Module> clone() const override {
+    NoGradGuard no_grad;
+    auto copy = std::make_shared<Derived>(static_cast<const Derived&>(*this));
+    {
+      GeneratorGuard scratch(default_generator().clone());
+      copy->reset();
+    }
+    copy->copy_state_from(*this);
+    return copy;
+  }
+
+ protected:
+  Cloneable(const Cloneable& other) : Module(other) {}
+};
+
+// m->clone() as the module's own holder type: nn::Linear copy = nn::clone(fc).
+template <typename M>
+M clone(const M& module) {
+  auto copy = std::dynamic_pointer_cast<typename M::ContainedType>(module->clone());
+  AG_CHECK(copy != nullptr, "clone: {}'s clone() returned another type", module->type_name());
+  return M(copy);
+}
 
 namespace detail {
 

@@ -34,8 +34,13 @@ void build_stack(Module& stack, ModuleList& layers, LayerNorm& norm, const Trans
 
 TransformerEncoderImpl::TransformerEncoderImpl(TransformerEncoderLayerOptions layer, int64_t num_layers,
                                                bool final_norm)
-    : Module("TransformerEncoder") {
-  build_stack<TransformerEncoderLayer>(*this, layers, norm, layer, num_layers, final_norm);
+    : Cloneable("TransformerEncoder"), layer_options_(std::move(layer)), num_layers_(num_layers),
+      final_norm_(final_norm) {
+  reset();
+}
+
+void TransformerEncoderImpl::reset() {
+  build_stack<TransformerEncoderLayer>(*this, layers, norm, layer_options_, num_layers_, final_norm_);
 }
 
 Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, const Tensor& src_key_padding_mask) {
@@ -47,8 +52,13 @@ Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, co
 
 TransformerDecoderImpl::TransformerDecoderImpl(TransformerDecoderLayerOptions layer, int64_t num_layers,
                                                bool final_norm)
-    : Module("TransformerDecoder") {
-  build_stack<TransformerDecoderLayer>(*this, layers, norm, layer, num_layers, final_norm);
+    : Cloneable("TransformerDecoder"), layer_options_(std::move(layer)), num_layers_(num_layers),
+      final_norm_(final_norm) {
+  reset();
+}
+
+void TransformerDecoderImpl::reset() {
+  build_stack<TransformerDecoderLayer>(*this, layers, norm, layer_options_, num_layers_, final_norm_);
 }
 
 Tensor TransformerDecoderImpl::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
@@ -85,7 +95,11 @@ TransformerLayerOptions TransformerOptions::layer() const {
       .relative_position(relative_position());
 }
 
-TransformerImpl::TransformerImpl(TransformerOptions opts) : Module("Transformer"), options(std::move(opts)) {
+TransformerImpl::TransformerImpl(TransformerOptions opts) : Cloneable("Transformer"), options(std::move(opts)) {
+  reset();
+}
+
+void TransformerImpl::reset() {
   encoder = register_module("encoder", TransformerEncoder(options.layer(), options.num_encoder_layers(), true));
   decoder = register_module("decoder", TransformerDecoder(options.layer(), options.num_decoder_layers(), true));
   reset_parameters();

@@ -23,16 +23,22 @@ namespace ag::nn {
 // <= i only. The tgt_mask of a decoder trained with teacher forcing.
 Tensor generate_square_subsequent_mask(int64_t sz, Dtype dtype = kFloat32);
 
-class TransformerEncoderImpl : public Module {
+class TransformerEncoderImpl : public Cloneable<TransformerEncoderImpl> {
  public:
   // num_layers layers built from `layer`; final_norm adds a LayerNorm after the last (PyTorch's
   // `norm`, which nn::Transformer always has).
   TransformerEncoderImpl(TransformerEncoderLayerOptions layer, int64_t num_layers, bool final_norm = false);
+  void reset() override;  // registers the layers and the norm
   // src (S,B,E) -> (S,B,E); mask (S,S); src_key_padding_mask (B,S).
   Tensor forward(const Tensor& src, const Tensor& mask = {}, const Tensor& src_key_padding_mask = {});
 
   ModuleList layers;          // TransformerEncoderLayerImpl each
   LayerNorm norm{nullptr};    // empty without final_norm
+
+ private:
+  TransformerEncoderLayerOptions layer_options_;
+  int64_t num_layers_;
+  bool final_norm_;
 };
 AG_MODULE(TransformerEncoder);
 
@@ -46,9 +52,10 @@ struct TransformerDecoderCache {
   }
 };
 
-class TransformerDecoderImpl : public Module {
+class TransformerDecoderImpl : public Cloneable<TransformerDecoderImpl> {
  public:
   TransformerDecoderImpl(TransformerDecoderLayerOptions layer, int64_t num_layers, bool final_norm = false);
+  void reset() override;  // registers the layers and the norm
   // tgt (T,B,E), memory (S,B,E) -> (T,B,E). Masks as in TransformerDecoderLayer.
   Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {},
                  const Tensor& memory_mask = {}, const Tensor& tgt_key_padding_mask = {},
@@ -61,6 +68,11 @@ class TransformerDecoderImpl : public Module {
 
   ModuleList layers;        // TransformerDecoderLayerImpl each
   LayerNorm norm{nullptr};  // empty without final_norm
+
+ private:
+  TransformerDecoderLayerOptions layer_options_;
+  int64_t num_layers_;
+  bool final_norm_;
 };
 AG_MODULE(TransformerDecoder);
 
@@ -82,9 +94,10 @@ struct TransformerOptions {
   TransformerLayerOptions layer() const;  // the options every layer is built with
 };
 
-class TransformerImpl : public Module {
+class TransformerImpl : public Cloneable<TransformerImpl> {
  public:
   explicit TransformerImpl(TransformerOptions options = {});
+  void reset() override;  // registers encoder and decoder, then reset_parameters()
 
   // src (S,B,E), tgt (T,B,E) -> (T,B,E): decode(tgt, encode(src)).
   Tensor forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask = {}, const Tensor& tgt_mask = {},
@@ -98,6 +111,10 @@ class TransformerImpl : public Module {
                      const Tensor& memory_key_padding_mask = {});
   // PyTorch's _reset_parameters: Xavier-uniform for every parameter with 2 or more dims.
   void reset_parameters();
+  // libtorch's spelling of the free function above: TransformerImpl::generate_square_subsequent_mask(T).
+  static Tensor generate_square_subsequent_mask(int64_t sz, Dtype dtype = kFloat32) {
+    return nn::generate_square_subsequent_mask(sz, dtype);
+  }
 
   TransformerOptions options;
   TransformerEncoder encoder{nullptr};

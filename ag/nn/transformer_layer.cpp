@@ -48,8 +48,12 @@ Tensor residual(const Tensor& x, LayerNorm& norm, Dropout& dropout, bool norm_fi
 }  // namespace
 
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(TransformerEncoderLayerOptions opts)
-    : Module("TransformerEncoderLayer"), options(std::move(opts)) {
+    : Cloneable("TransformerEncoderLayer"), options(std::move(opts)) {
   check_options(options, "TransformerEncoderLayer");
+  reset();
+}
+
+void TransformerEncoderLayerImpl::reset() {
   self_attn = register_module("self_attn",
                               MultiheadAttention(attention_options(options).relative_position(options.relative_position())));
   register_feed_forward(*this, options);
@@ -73,8 +77,12 @@ std::string TransformerEncoderLayerImpl::extra_repr() const {
 }
 
 TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(TransformerDecoderLayerOptions opts)
-    : Module("TransformerDecoderLayer"), options(std::move(opts)) {
+    : Cloneable("TransformerDecoderLayer"), options(std::move(opts)) {
   check_options(options, "TransformerDecoderLayer");
+  reset();
+}
+
+void TransformerDecoderLayerImpl::reset() {
   std::optional<RelativePositionOptions> relative = options.relative_position();
   if (relative) relative->bidirectional(false);  // causal self-attention: no key lies ahead
   self_attn = register_module("self_attn", MultiheadAttention(attention_options(options).relative_position(relative)));

@@ -43,9 +43,10 @@ struct TransformerLayerOptions {
 using TransformerEncoderLayerOptions = TransformerLayerOptions;
 using TransformerDecoderLayerOptions = TransformerLayerOptions;
 
-class TransformerEncoderLayerImpl : public Module {
+class TransformerEncoderLayerImpl : public Cloneable<TransformerEncoderLayerImpl> {
  public:
   explicit TransformerEncoderLayerImpl(TransformerEncoderLayerOptions options);
+  void reset() override;  // registers the sublayers
   TransformerEncoderLayerImpl(int64_t d_model, int64_t nhead)
       : TransformerEncoderLayerImpl(TransformerEncoderLayerOptions(d_model, nhead)) {}
   // src (S,B,E) -> (S,B,E); src_mask (S,S) or (B*nhead,S,S); src_key_padding_mask (B,S).
@@ -73,9 +74,10 @@ struct TransformerDecoderLayerCache {
   }
 };
 
-class TransformerDecoderLayerImpl : public Module {
+class TransformerDecoderLayerImpl : public Cloneable<TransformerDecoderLayerImpl> {
  public:
   explicit TransformerDecoderLayerImpl(TransformerDecoderLayerOptions options);
+  void reset() override;  // registers the sublayers
   TransformerDecoderLayerImpl(int64_t d_model, int64_t nhead)
       : TransformerDecoderLayerImpl(TransformerDecoderLayerOptions(d_model, nhead)) {}
   // tgt (T,B,E), memory (S,B,E) -> (T,B,E). tgt_mask (T,T), e.g. generate_square_subsequent_mask(T);

@@ -91,7 +91,9 @@ std::vector<std::string> Adam::state_names(const OptimizerOptions& options) cons
 }
 
 void Adam::step() {
-  for_each_param_with_grad<AdamOptions>([this](const AdamOptions& o, Tensor& p, const Tensor& grad, ParamState& state) {
+  for_each_param_with_grad<AdamOptions, AdamParamState>([this](const AdamOptions& o, Tensor& p, const Tensor& grad,
+                                                                AdamParamState& param_state) {
+    std::map<std::string, Tensor>& state = param_state.tensors();
     if (!state.count("step")) {
       state["step"] = state_value(int64_t{0});
       state["exp_avg"] = zeros_like(p);

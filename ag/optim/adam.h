@@ -38,6 +38,15 @@ struct AdamWOptions : AdamOptions {
   AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay(1e-2); }  // NOLINT: implicit, as libtorch
 };
 
+// One parameter's Adam state, as libtorch's AdamParamState (see Optimizer::state()).
+class AdamParamState : public OptimizerParamState {
+ public:
+  int64_t step() const { return step_count(); }                            // steps taken so far
+  const Tensor& exp_avg() const { return entry("exp_avg"); }               // first moment m
+  const Tensor& exp_avg_sq() const { return entry("exp_avg_sq"); }         // second moment v
+  const Tensor& max_exp_avg_sq() const { return entry("max_exp_avg_sq"); } // AMSGrad's max v; undefined without
+};
+
 class Adam : public Optimizer {
  public:
   Adam(std::vector<ParamGroup> param_groups, AdamOptions defaults = {});
@@ -50,6 +59,7 @@ class Adam : public Optimizer {
 
  private:
   std::vector<std::string> state_names(const OptimizerOptions& options) const override;
+  std::unique_ptr<OptimizerParamState> make_param_state() const override { return std::make_unique<AdamParamState>(); }
   bool decoupled_weight_decay_;
 };
 

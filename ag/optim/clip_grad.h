@@ -29,3 +29,9 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
 void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value);
 
 }  // namespace ag::optim
+
+// libtorch's spelling, torch::nn::utils::clip_grad_norm_.
+namespace ag::nn::utils {
+using optim::clip_grad_norm_;
+using optim::clip_grad_value_;
+}  // namespace ag::nn::utils

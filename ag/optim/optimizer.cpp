@@ -9,6 +9,17 @@
 
 namespace ag::optim {
 
+const Tensor& OptimizerParamState::entry(const std::string& name) const {
+  static const Tensor undefined;
+  auto it = tensors_.find(name);
+  return it == tensors_.end() ? undefined : it->second;
+}
+
+int64_t OptimizerParamState::step_count() const {
+  const Tensor& step = entry("step");
+  return step.defined() ? step.data_ptr<int64_t>()[0] : 0;
+}
+
 Optimizer::Optimizer(std::string name, std::vector<ParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults)
     : name_(std::move(name)), defaults_(std::move(defaults)) {
   defaults_->validate();
@@ -35,7 +46,6 @@ void Optimizer::add_param_group(ParamGroup group) {
              "parameter may be listed once", name_, shape_str(p.sizes()));
     existing.push_back(p);
   }
-  state_.resize(state_.size() + group.params.size());
   param_groups_.push_back(std::move(group));
 }
 
@@ -72,9 +82,11 @@ StateDict Optimizer::state_dict() const {
   for (size_t g = 0; g < param_groups_.size(); ++g) {
     std::string prefix = fmt::format("param_groups.{}.", g);
     std::vector<int64_t> numbers;
-    for (size_t k = 0; k < param_groups_[g].params.size(); ++k, ++index) {
+    for (const Tensor& param : param_groups_[g].params) {
       numbers.push_back(index);
-      for (const auto& [key, value] : state_[index]) out[fmt::format("state.{}.{}", index, key)] = value.clone();
+      if (auto it = state_.find(param.impl()); it != state_.end())
+        for (const auto& [key, value] : it->second->tensors()) out[fmt::format("state.{}.{}", index, key)] = value.clone();
+      ++index;
     }
     out[prefix + "params"] = from_vector(numbers, {static_cast<int64_t>(numbers.size())});
     param_groups_[g].options->save(out, prefix);
@@ -90,7 +102,7 @@ void Optimizer::load_state_dict(const StateDict& state) {
 
   // Read everything into new objects first, so a bad state leaves the optimizer as it was.
   std::vector<std::unique_ptr<OptimizerOptions>> options;
-  std::vector<ParamState> loaded(state_.size());
+  OptimizerParamStateMap loaded;
   int64_t index = 0;
   for (size_t g = 0; g < param_groups_.size(); ++g) {
     std::string prefix = fmt::format("param_groups.{}.", g);
@@ -110,6 +122,7 @@ void Optimizer::load_state_dict(const StateDict& state) {
       std::string key_prefix = fmt::format("state.{}.", index);
       // A parameter never stepped has no state; one that was must have all of it.
       bool stepped = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return in.contains(key_prefix + n); });
+      if (stepped) loaded[param.impl()] = make_param_state();
       for (size_t k = 0; stepped && k < names.size(); ++k) {
         const std::string& n = names[k];
         const Tensor& t = in.tensor(key_prefix + n);
@@ -118,7 +131,7 @@ void Optimizer::load_state_dict(const StateDict& state) {
         AG_CHECK(t.sizes() == shape && t.dtype() == dtype, "{}: {}{} is a {} tensor of shape {} but parameter {} "
                  "needs a {} tensor of shape {}; was the state saved from a different model?", in.who(), key_prefix,
                  n, dtype_name(t.dtype()), shape_str(t.sizes()), index, dtype_name(dtype), shape_str(shape));
-        loaded[index][n] = t.clone();
+        loaded[param.impl()]->tensors()[n] = t.clone();
       }
       ++index;
     }

@@ -15,10 +15,16 @@
 //     "param_groups.0.lr"         each hyper-parameter of the group
 // load_state_dict() restores both, hyper-parameters included (a schedule's current lr lives in
 // the group), so training resumes bit for bit.
+//
+// The same per-parameter state is reachable live, as libtorch's optimizer.state(): a map keyed by
+// the parameter's TensorImpl, holding the optimizer's OptimizerParamState subclass:
+//     auto& s = static_cast<optim::AdamParamState&>(*optimizer.state().at(param.impl()));
+//     s.step(); s.exp_avg(); s.exp_avg_sq();
 #pragma once
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ag/core/autograd/grad_mode.h"
@@ -40,6 +46,31 @@ struct ParamGroup {
   std::shared_ptr<OptimizerOptions> options;  // null until the optimizer fills in its defaults
 };
 
+// One parameter's state, as libtorch's torch::optim::OptimizerParamState. The entries are stored
+// once, by their state_dict names ("step", "exp_avg", ...); AdamParamState and SGDParamState add
+// libtorch's typed accessors over them.
+class OptimizerParamState {
+ public:
+  virtual ~OptimizerParamState() = default;
+  // Every entry by name: what state_dict() saves as "state.<n>.<name>". "step" is an int64 scalar,
+  // the rest have the parameter's shape and dtype.
+  std::map<std::string, Tensor>& tensors() { return tensors_; }
+  const std::map<std::string, Tensor>& tensors() const { return tensors_; }
+
+ protected:
+  // The entry `name`, or an undefined tensor if this state has none (e.g. AMSGrad's buffer without AMSGrad).
+  const Tensor& entry(const std::string& name) const;
+  // The "step" counter; 0 before the first step.
+  int64_t step_count() const;
+
+ private:
+  std::map<std::string, Tensor> tensors_;
+};
+
+// Per parameter, keyed by its TensorImpl (param.impl()), as libtorch's state(); a parameter has an
+// entry once it has been stepped.
+using OptimizerParamStateMap = std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>;
+
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
@@ -58,6 +89,10 @@ class Optimizer {
   const std::vector<ParamGroup>& param_groups() const { return param_groups_; }
   // Every parameter, in the numbering of state_dict().
   std::vector<Tensor> parameters() const;
+  // The live per-parameter state (see the top of this file). Changing a tensor in it in place
+  // changes what the next step uses.
+  OptimizerParamStateMap& state() { return state_; }
+  const OptimizerParamStateMap& state() const { return state_; }
 
   // A snapshot: the tensors are copies, so later steps do not change a saved state.
   StateDict state_dict() const;
@@ -66,19 +101,20 @@ class Optimizer {
   void load_state_dict(const StateDict& state);
 
  protected:
-  using ParamState = std::map<std::string, Tensor>;
-
   // `name` ("Adam") opens error messages; `defaults` fills in groups given without options.
   Optimizer(std::string name, std::vector<ParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults);
 
   // The names in one parameter's state once it has been stepped with these options. "step" is an
   // int64 counter; every other entry has the parameter's shape and dtype.
   virtual std::vector<std::string> state_names(const OptimizerOptions& options) const = 0;
+  // An empty state of this optimizer's kind (AdamParamState...), filled by the first step.
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const = 0;
 
   // Calls update(options, param, grad, state) for every parameter with a gradient, with grad mode
-  // off and `grad` contiguous, then bumps the parameter's version counter: the update writes
-  // through raw pointers, and autograd must still see that tensors saved before it are stale.
-  template <typename Options, typename Update>
+  // off, `grad` contiguous and `state` the parameter's State (made empty on its first step), then
+  // bumps the parameter's version counter: the update writes through raw pointers, and autograd
+  // must still see that tensors saved before it are stale.
+  template <typename Options, typename State, typename Update>
   void for_each_param_with_grad(Update&& update) {
     NoGradGuard no_grad;
     size_t index = 0;
@@ -87,7 +123,9 @@ class Optimizer {
       for (Tensor& param : group.params) {
         size_t i = index++;
         if (!param.grad().defined()) continue;
-        update(options, param, checked_grad(param, i), state_[i]);
+        std::unique_ptr<OptimizerParamState>& state = state_[param.impl()];
+        if (!state) state = make_param_state();
+        update(options, param, checked_grad(param, i), static_cast<State&>(*state));
         param.impl()->storage->bump_version();
       }
     }
@@ -101,7 +139,7 @@ class Optimizer {
   std::string name_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<ParamGroup> param_groups_;
-  std::vector<ParamState> state_;  // by parameter number; empty until the first step
+  OptimizerParamStateMap state_;
 };
 
 }  // namespace ag::optim

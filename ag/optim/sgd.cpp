@@ -59,7 +59,9 @@ std::vector<std::string> SGD::state_names(const OptimizerOptions& options) const
 }
 
 void SGD::step() {
-  for_each_param_with_grad<SGDOptions>([](const SGDOptions& o, Tensor& p, const Tensor& grad, ParamState& state) {
+  for_each_param_with_grad<SGDOptions, SGDParamState>([](const SGDOptions& o, Tensor& p, const Tensor& grad,
+                                                         SGDParamState& param_state) {
+    std::map<std::string, Tensor>& state = param_state.tensors();
     bool first_step = o.momentum() != 0 && !state.count("momentum_buffer");
     if (first_step) state["momentum_buffer"] = zeros_like(p);
     dispatch_floating(p.dtype(), "SGD.step", [&]<typename T>() {

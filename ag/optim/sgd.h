@@ -25,6 +25,13 @@ struct SGDOptions : OptimizerCloneableOptions<SGDOptions> {
   }
 };
 
+// One parameter's SGD state, as libtorch's SGDParamState (see Optimizer::state()); without
+// momentum it holds nothing and momentum_buffer() is undefined.
+class SGDParamState : public OptimizerParamState {
+ public:
+  const Tensor& momentum_buffer() const { return entry("momentum_buffer"); }
+};
+
 class SGD : public Optimizer {
  public:
   SGD(std::vector<ParamGroup> param_groups, SGDOptions defaults);
@@ -33,6 +40,7 @@ class SGD : public Optimizer {
 
  private:
   std::vector<std::string> state_names(const OptimizerOptions& options) const override;
+  std::unique_ptr<OptimizerParamState> make_param_state() const override { return std::make_unique<SGDParamState>(); }
 };
 
 }  // namespace ag::optim

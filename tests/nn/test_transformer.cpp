@@ -28,6 +28,8 @@ TEST_CASE("generate_square_subsequent_mask is 0 on and below the diagonal, -inf 
   const float inf = std::numeric_limits<float>::infinity();
   CHECK(mask == std::vector<float>{0, -inf, -inf, 0, 0, -inf, 0, 0, 0});
   CHECK(nn::generate_square_subsequent_mask(2, kFloat64).dtype() == kFloat64);
+  // libtorch's static spelling gives the same mask.
+  CHECK(nn::TransformerImpl::generate_square_subsequent_mask(3).to_vector<float>() == mask);
 }
 
 TEST_CASE("Transformer's parameters are named as PyTorch's", "[transformer]") {

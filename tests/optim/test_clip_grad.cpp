@@ -78,3 +78,12 @@ TEST_CASE("clip_grad_value_ clamps each element", "[optim][clip]") {
   CHECK(a.grad().version() > version);
   REQUIRE_THROWS_WITH(clip_grad_value_({a}, -1.0), Catch::Contains("clip_value must be >= 0"));
 }
+
+TEST_CASE("nn::utils::clip_grad_norm_, libtorch's spelling, is the same function", "[optim][clip]") {
+  Tensor w = tensor({3.0, 4.0}, kFloat64).requires_grad_(true);
+  (w * w).sum().backward();  // gradient (6, 8), norm 10
+  CHECK(nn::utils::clip_grad_norm_({w}, 5.0) == Approx(10.0));
+  CHECK(w.grad().to_vector<double>()[1] == Approx(4.0).epsilon(1e-6));
+  nn::utils::clip_grad_value_({w}, 1.0);
+  CHECK(w.grad().to_vector<double>()[1] == 1.0);
+}

@@ -2,9 +2,10 @@
 // and the survivors are scaled by 1/(1-p), so evaluation needs no rescaling.
 //
 // The mask is not drawn element by element from a sequential generator. One 64-bit seed is drawn
-// from the global generator per call (so ag::manual_seed still reproduces every mask), and element i
-// keeps its value unless hash(seed, i) < p. The hash is a pure function of (seed, i), so the loop
-// runs in parallel and vectorizes, and backward recomputes the same mask instead of storing it.
+// per call from the generator (the global one unless the caller passes its own, so ag::manual_seed
+// still reproduces every mask), and element i keeps its value unless hash(seed, i) < p. The hash is
+// a pure function of (seed, i), so the loop runs in parallel and vectorizes, and backward
+// recomputes the same mask instead of storing it.
 #include <algorithm>
 
 #include "ag/core/autograd/function.h"
@@ -69,11 +70,11 @@ Tensor masked(const Tensor& x_in, uint64_t seed, double p) {
 }  // namespace
 
 // Backward: the same mask and scale applied to the gradient.
-Tensor dropout(const Tensor& a, double p, bool training) {
+Tensor dropout(const Tensor& a, double p, bool training, std::optional<Generator> generator) {
   detail::check_defined(a, "dropout");
   AG_CHECK(p >= 0 && p <= 1, "dropout: probability must be between 0 and 1, got {}", p);
   if (!training || p == 0) return a;
-  const uint64_t seed = default_generator().next_u64();
+  const uint64_t seed = generator.value_or(default_generator()).next_u64();
   return record("DropoutBackward", {a}, masked(a, seed, p), [seed, p](const Tensor& g) {
     return std::vector<Tensor>{masked(g, seed, p)};
   });

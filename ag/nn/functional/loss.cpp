@@ -8,6 +8,26 @@
 #include "ag/core/ops.h"
 #include "ag/nn/kernels/cross_entropy.h"
 
+namespace ag {
+
+Reduction reduction_from_string(const std::string& reduction, const char* op) {
+  if (reduction == "none") return kNone;
+  if (reduction == "mean") return kMean;
+  AG_CHECK(reduction == "sum", "{}: reduction must be \"mean\", \"sum\" or \"none\", got \"{}\"", op, reduction);
+  return kSum;
+}
+
+const char* reduction_name(Reduction reduction) {
+  switch (reduction) {
+    case Reduction::None: return "none";
+    case Reduction::Sum: return "sum";
+    case Reduction::Mean: break;
+  }
+  return "mean";
+}
+
+}  // namespace ag
+
 namespace ag::nn::functional {
 
 namespace {
@@ -55,10 +75,12 @@ ClassRows class_rows(const Tensor& input, const Tensor& target, int64_t ignore_i
 }
 
 // Applies `reduction` to per-target losses; "mean" divides by `count` (the targets that count).
-Tensor reduce(const Tensor& losses, const std::string& reduction, double count, const Shape& shape, const char* op) {
-  if (reduction == "none") return losses.reshape(shape);
-  if (reduction == "sum") return losses.sum();
-  AG_CHECK(reduction == "mean", "{}: reduction must be \"mean\", \"sum\" or \"none\", got \"{}\"", op, reduction);
+Tensor reduce(const Tensor& losses, Reduction reduction, double count, const Shape& shape) {
+  switch (reduction) {
+    case Reduction::None: return losses.reshape(shape);
+    case Reduction::Sum: return losses.sum();
+    case Reduction::Mean: break;
+  }
   return losses.sum() / count;  // count 0 (all ignored) gives 0/0 = NaN, as PyTorch
 }
 
@@ -86,17 +108,23 @@ Tensor cross_entropy_rows(const Tensor& logits, const Tensor& target, int64_t ig
 
 }  // namespace
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, int64_t ignore_index, double label_smoothing,
-                     const std::string& reduction) {
-  AG_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0,
-           "cross_entropy: label_smoothing must be in [0, 1], got {}", label_smoothing);
-  ClassRows rows = class_rows(input, target, ignore_index, "cross_entropy");
-  Tensor losses = cross_entropy_rows(rows.input, rows.target, ignore_index, label_smoothing);
-  return reduce(losses, reduction, rows.count, rows.target_shape,
-                "cross_entropy");
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options) {
+  const double smoothing = options.label_smoothing();
+  AG_CHECK(smoothing >= 0.0 && smoothing <= 1.0, "cross_entropy: label_smoothing must be in [0, 1], got {}",
+           smoothing);
+  ClassRows rows = class_rows(input, target, options.ignore_index(), "cross_entropy");
+  Tensor losses = cross_entropy_rows(rows.input, rows.target, options.ignore_index(), smoothing);
+  return reduce(losses, options.reduction(), rows.count, rows.target_shape);
 }
 
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target, int64_t ignore_index, const std::string& reduction) {
+Tensor cross_entropy(const Tensor& input, const Tensor& target, int64_t ignore_index, double label_smoothing,
+                     const std::string& reduction) {
+  return cross_entropy(input, target, CrossEntropyFuncOptions().ignore_index(ignore_index).label_smoothing(
+      label_smoothing).reduction(reduction_from_string(reduction, "cross_entropy")));
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const NLLLossFuncOptions& options) {
+  const int64_t ignore_index = options.ignore_index();
   ClassRows rows = class_rows(log_probs, target, ignore_index, "nll_loss");
   // Ignored rows gather class 0 (any valid index) and are then zeroed.
   std::vector<int64_t> safe_target = rows.target.to_vector<int64_t>();
@@ -106,15 +134,24 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, int64_t ignore_in
   const int64_t n = static_cast<int64_t>(safe_target.size());
   Tensor picked = gather(rows.input, 1, from_vector(safe_target, {n, 1})).squeeze(1);
   Tensor losses = neg(picked).masked_fill(from_vector(ignored, {n}), 0.0);
-  return reduce(losses, reduction, rows.count, rows.target_shape, "nll_loss");
+  return reduce(losses, options.reduction(), rows.count, rows.target_shape);
 }
 
-Tensor mse_loss(const Tensor& a, const Tensor& b, const std::string& reduction) {
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, int64_t ignore_index, const std::string& reduction) {
+  return nll_loss(log_probs, target,
+                  NLLLossFuncOptions().ignore_index(ignore_index).reduction(reduction_from_string(reduction, "nll_loss")));
+}
+
+Tensor mse_loss(const Tensor& a, const Tensor& b, const MSELossFuncOptions& options) {
   AG_CHECK(a.defined() && b.defined(), "mse_loss: both inputs must be defined");
   AG_CHECK(a.sizes() == b.sizes(), "mse_loss: input {} and target {} must have the same shape", shape_str(a.sizes()),
            shape_str(b.sizes()));
   Tensor diff = a - b;
-  return reduce(diff * diff, reduction, static_cast<double>(a.numel()), a.sizes(), "mse_loss");
+  return reduce(diff * diff, options.reduction(), static_cast<double>(a.numel()), a.sizes());
+}
+
+Tensor mse_loss(const Tensor& a, const Tensor& b, const std::string& reduction) {
+  return mse_loss(a, b, MSELossFuncOptions(reduction_from_string(reduction, "mse_loss")));
 }
 
 }  // namespace ag::nn::functional
