@@ -24,5 +24,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # libag-dev_0.2.0_amd64.deb
 # libraries too (and pkg-config for SentencePiece), so they are dependencies of the -dev package.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libopenblas-openmp-dev, libfmt-dev, nlohmann-json3-dev, libsentencepiece-dev, zlib1g-dev, pkg-config")
+if(AG_MPI)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libopenmpi-dev")  # ag_distributed links Open MPI
+endif()
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)
