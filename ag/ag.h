@@ -20,4 +20,5 @@
 #include "ag/data/data.h"
 #include "ag/nn/nn.h"
 #include "ag/optim/optim.h"
+#include "ag/train/train.h"
 #include "ag/version.h"
