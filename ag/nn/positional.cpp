@@ -20,9 +20,10 @@ Tensor add_positions(const Tensor& x, const Tensor& table, int64_t offset, bool 
   AG_CHECK(x.size(-1) == table.size(1), "{}: x has {} features in its last dim but the module was built for d_model={}",
            who, x.size(-1), table.size(1));
   const int64_t steps = x.size(x.dim() == 3 && batch_first ? 1 : 0);
+  const int64_t last = offset > INT64_MAX - steps ? INT64_MAX : offset + steps - 1;  // for the message only
   AG_CHECK(offset >= 0 && offset <= table.size(0) - steps,
-           "{}: positions {}..{} are beyond max_len={}; build the module with a larger max_len", who, offset,
-           offset + steps - 1, table.size(0));
+           "{}: positions {}..{} are beyond max_len={}; build the module with a larger max_len", who, offset, last,
+           table.size(0));
   Tensor rows = table.narrow(0, offset, steps);  // (T,E)
   if (x.dim() == 3 && !batch_first) rows = rows.unsqueeze(1);  // (T,1,E) against (T,B,E)
   return x + rows;
