@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ag/core/error.h"
+#include "ag/train/interrupt.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -33,7 +34,11 @@ int main(int argc, char** argv) {
 
   try {
     const bool terminal = isatty(STDIN_FILENO) != 0;
-    if (train->parsed()) gpt::train(train_options, std::cerr);
+    if (train->parsed()) {
+      const gpt::TrainResult result = gpt::train(train_options, std::cerr, isatty(STDERR_FILENO) != 0);
+      if (result.interrupted) return ag::train::kInterruptedExitCode;
+      std::cout << result.sample << (result.sample.empty() ? "" : "\n");
+    }
     if (sample->parsed()) gpt::run_sample(sample_options, std::cin, terminal, std::cout);
     if (chat->parsed()) gpt::run_chat(chat_options, std::cin, terminal, std::cout);
     if (eval->parsed()) gpt::run_eval(eval_options, std::cout);
