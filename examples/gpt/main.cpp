@@ -1,6 +1,7 @@
 // gpt: train a character-level GPT (nanoGPT's model) and write with it.
 //
 //   gpt train                                  # Tiny Shakespeare, nanoGPT's CPU recipe
+//   gpt train --resume runs/shakespeare        # after Ctrl-C: continue where it stopped
 //   gpt sample -m runs/shakespeare "ROMEO:" --tokens 300
 //   gpt chat -m runs/shakespeare --user-name ROMEO --bot-name JULIET
 //   gpt eval -m runs/shakespeare some.txt

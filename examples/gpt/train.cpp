@@ -119,7 +119,9 @@ class Run {
              corpus_.path, dir_.path());
     saved->restore({*model_, *optimizer_, &schedule_});
     state_ = saved->state();
-    batcher_.set_state(state_.extra.at("batcher").get<std::string>());
+    const json& batcher = state_.extra.contains("batcher") ? state_.extra["batcher"] : json();
+    AG_CHECK(batcher.is_string(), "{}: the saved state has no batcher position", saved->file().path());
+    batcher_.set_state(batcher.get<std::string>());
     log_ << "gpt: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
          << " trained)\n";
   }
