@@ -30,8 +30,9 @@ void set_threads(int threads) {
 
 void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--data", o.data, "training text, plain or .gz (default: the bundled Tiny Shakespeare)");
-  app.add_option("--out", o.out, "run directory; the weights go to <out>/model.safetensors")->capture_default_str();
-  app.add_flag("--force", o.force, "replace the model an earlier run left in --out");
+  app.add_option("--out", o.out, "run directory (checkpoint, weights, metrics.jsonl, loss.svg)")->capture_default_str();
+  app.add_flag("--force", o.force, "start over in a non-empty --out, deleting the files an earlier run wrote");
+  app.add_option("--resume", o.resume, "continue the run in this directory with its saved settings");
   app.add_option("--layers", o.model.n_layer, "Transformer blocks")->capture_default_str();
   app.add_option("--heads", o.model.n_head, "attention heads")->capture_default_str();
   app.add_option("--width", o.model.n_embd, "embedding width")->capture_default_str();
@@ -46,9 +47,10 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--clip", o.clip, "max gradient norm (0: off)")->capture_default_str();
   app.add_option("--max-steps", o.max_steps, "optimizer steps (the cosine's length)")->capture_default_str();
   app.add_option("--max-time", o.max_time, "stop after this many seconds (0: no limit)")->capture_default_str();
-  app.add_option("--eval-interval", o.eval_interval, "steps between validation losses")->capture_default_str();
+  app.add_option("--eval-every", o.eval_every, "steps between validation losses")->capture_default_str();
   app.add_option("--eval-batches", o.eval_batches, "random validation batches per estimate")->capture_default_str();
-  app.add_option("--log-interval", o.log_interval, "steps between progress lines")->capture_default_str();
+  app.add_option("--save-every", o.save_every, "steps between checkpoints")->capture_default_str();
+  app.add_option("--sample-tokens", o.sample_tokens, "characters sampled at the end (0: none)")->capture_default_str();
   add_threads(app, o.threads);
   app.add_option("--seed", o.seed, "random seed (model, batches, dropout)")->capture_default_str();
 }

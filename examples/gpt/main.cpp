@@ -1,6 +1,7 @@
 // gpt: train a character-level GPT (nanoGPT's model) and write with it.
 //
 //   gpt train                                  # Tiny Shakespeare, nanoGPT's CPU recipe
+//   gpt train --resume runs/shakespeare        # after Ctrl-C: continue where it stopped
 //   gpt sample -m runs/shakespeare "ROMEO:" --tokens 300
 //   gpt chat -m runs/shakespeare --user-name ROMEO --bot-name JULIET
 //   gpt eval -m runs/shakespeare some.txt
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "ag/core/error.h"
+#include "ag/train/interrupt.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -33,7 +35,11 @@ int main(int argc, char** argv) {
 
   try {
     const bool terminal = isatty(STDIN_FILENO) != 0;
-    if (train->parsed()) gpt::train(train_options, std::cerr);
+    if (train->parsed()) {
+      const gpt::TrainResult result = gpt::train(train_options, std::cerr, isatty(STDERR_FILENO) != 0);
+      if (result.interrupted) return ag::train::kInterruptedExitCode;
+      std::cout << result.sample << (result.sample.empty() ? "" : "\n");
+    }
     if (sample->parsed()) gpt::run_sample(sample_options, std::cin, terminal, std::cout);
     if (chat->parsed()) gpt::run_chat(chat_options, std::cin, terminal, std::cout);
     if (eval->parsed()) gpt::run_eval(eval_options, std::cout);

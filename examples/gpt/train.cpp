@@ -1,8 +1,8 @@
-// The training step and the plain training loop (see train.h).
+// The training step and the loop around it (see train.h). The run directory, the checkpoint's
+// layout, the progress line, the metrics log, Ctrl-C and the loss curve are the training kit's.
 #include "train.h"
 
-#include <chrono>
-#include <filesystem>
+#include <optional>
 
 #include "ag/core/error.h"
 #include "ag/core/generator.h"
@@ -10,8 +10,10 @@
 #include "ag/optim/adam.h"
 #include "ag/optim/clip_grad.h"
 #include "ag/optim/lr_scheduler.h"
+#include "ag/train/train.h"
 #include "corpus.h"
 #include "evaluate.h"
+#include "session.h"
 #include "weights.h"
 
 #ifndef GPT_SOURCE_DIR
@@ -32,8 +34,9 @@ void TrainOptions::validate() const {
   AG_CHECK(warmup >= 0 && max_steps > warmup, "--max-steps ({}) must exceed --warmup ({}), which must not be negative",
            max_steps, warmup);
   AG_CHECK(max_time >= 0, "--max-time ({}) must not be negative (0: no limit)", max_time);
-  AG_CHECK(eval_interval > 0 && eval_batches > 0 && log_interval > 0,
-           "--eval-interval, --eval-batches and --log-interval must be positive");
+  AG_CHECK(eval_every > 0 && eval_batches > 0 && save_every > 0,
+           "--eval-every, --eval-batches and --save-every must be positive");
+  AG_CHECK(sample_tokens >= 0, "--sample-tokens ({}) must not be negative", sample_tokens);
   AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
 }
 
@@ -61,58 +64,198 @@ double train_step(GPTImpl& model, optim::Optimizer& optimizer, const ag::Tensor&
   return loss.item();
 }
 
-TrainResult train(const TrainOptions& options, std::ostream& log) {
-  options.validate();
-  const std::string model_path = options.out + "/model.safetensors";
-  AG_CHECK(options.force || !std::filesystem::exists(model_path),
-           "{} already exists; choose another --out, or pass --force to replace it", model_path);
+namespace {
+
+namespace train_kit = ag::train;
+using nlohmann::json;
+
+const train_kit::FileFormat kFormat{"ag-gpt-checkpoint-1", "gpt"};
+const train_kit::RunFiles kFiles{.program = "gpt train",
+                                 .checkpoint = "checkpoint.safetensors",
+                                 .outputs = {"model.safetensors", "metrics.jsonl", "loss.svg"}};
+
+// What a run trains on: the text's characters, split 90/10.
+struct Corpus {
+  std::string path;
+  CharCodec codec;
+  Split split;
+};
+
+Corpus read_corpus(const TrainOptions& options) {
+  const int64_t block_size = options.model.block_size;
+  Corpus c;
+  c.path = options.data.empty() ? default_corpus() : options.data;
+  const std::string text = read_text(c.path);
+  c.codec = CharCodec::build(text);
+  c.split = split_tokens(c.codec.encode(text));
+  AG_CHECK(static_cast<int64_t>(c.split.valid.size()) > block_size,
+           "{} is too short: its last 10% ({} characters) must exceed the context of {}", c.path, c.split.valid.size(),
+           block_size);
+  return c;
+}
+
+// One run, fresh or resumed: the model, its optimizer and schedule, the batcher, and the kit's
+// pieces that report and save it.
+class Run {
+ public:
+  Run(TrainOptions options, train_kit::RunDir dir, Corpus corpus, const std::optional<train_kit::Checkpoint>& saved,
+      std::ostream& log, bool terminal)
+      : o_(std::move(options)),
+        dir_(std::move(dir)),
+        corpus_(std::move(corpus)),
+        log_(log),
+        model_(model_config()),
+        optimizer_(make_optimizer(*model_, o_)),
+        schedule_(*optimizer_, o_.warmup, o_.max_steps, o_.min_lr),
+        batcher_(corpus_.split.train, o_.batch_size, o_.model.block_size, o_.seed),
+        metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
+        progress_(log, terminal, "tok/s") {
+    log_ << "gpt: " << corpus_.path << ": " << corpus_.split.train.size() << " training and "
+         << corpus_.split.valid.size() << " validation characters, vocabulary " << corpus_.codec.size() << "; model "
+         << model_->num_parameters() << " parameters\n";
+    if (!saved) return;
+    AG_CHECK(json(corpus_.codec.pieces()) == saved->file().json_field("vocab"),
+             "{} now has other characters than when the run in {} started; restore the text, or start a new run",
+             corpus_.path, dir_.path());
+    saved->restore({*model_, *optimizer_, &schedule_});
+    state_ = saved->state();
+    const json& batcher = state_.extra.contains("batcher") ? state_.extra["batcher"] : json();
+    AG_CHECK(batcher.is_string(), "{}: the saved state has no batcher position", saved->file().path());
+    batcher_.set_state(batcher.get<std::string>());
+    log_ << "gpt: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
+         << " trained)\n";
+  }
+
+  TrainResult run() {
+    train_kit::InterruptGuard interrupt;
+    clock_ = train_kit::Stopwatch(state_.elapsed_s);
+    const int64_t first_step = state_.step;
+    TrainResult result;
+    while (state_.step < o_.max_steps && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
+      step(first_step);
+      if (state_.step % o_.eval_every == 0 && state_.step < o_.max_steps) validate();
+      if (interrupt.requested()) {
+        result.interrupted = true;
+        break;
+      }
+      if (state_.step % o_.save_every == 0 && state_.step < o_.max_steps) save();
+    }
+    progress_.break_line();
+    if (result.interrupted) {
+      log_ << "gpt: stopped at step " << state_.step << "; continue with: gpt train --resume " << dir_.path() << "\n";
+    } else {
+      result.valid_loss = validate();
+      result.sample = sample();
+    }
+    save();
+    result.steps = state_.step;
+    result.train_losses = state_.train_losses;
+    result.seconds = clock_.elapsed_s();
+    if (!result.interrupted)
+      log_ << fmt::format("gpt: {} steps in {}, validation loss {:.4f}; wrote {}/{{{}, model.safetensors, "
+                          "metrics.jsonl, loss.svg}}\n",
+                          result.steps, train_kit::format_duration(result.seconds), result.valid_loss, dir_.path(),
+                          kFiles.checkpoint);
+    return result;
+  }
+
+ private:
+  ModelConfig model_config() {
+    o_.model.vocab_size = corpus_.codec.size();
+    return o_.model;
+  }
+
+  void step(int64_t first_step) {
+    auto [x, y] = batcher_.next();
+    const double lr = schedule_.get_last_lr()[0];
+    state_.train_losses.push_back(train_step(*model_, *optimizer_, x, y, o_.clip));
+    schedule_.step();
+    ++state_.step;
+    const double tokens = static_cast<double>((state_.step - first_step) * x.numel());
+    const double per_step = clock_.session_s() / static_cast<double>(state_.step - first_step);
+    std::optional<double> eta = static_cast<double>(o_.max_steps - state_.step) * per_step;
+    if (o_.max_time > 0) eta = std::min(*eta, o_.max_time - clock_.elapsed_s());
+    progress_.update({.step = state_.step, .loss = train_kit::mean_of_last(state_.train_losses, 50), .lr = lr,
+                      .rate = tokens / std::max(clock_.session_s(), 1e-9), .elapsed_s = clock_.elapsed_s(),
+                      .eta_s = eta});
+  }
+
+  // The validation loss on random windows (its own generator: training draws the same either way).
+  double validate() {
+    const double loss = estimate_loss(*model_, corpus_.split.valid, o_.eval_batches, o_.batch_size, o_.seed + 1);
+    metrics_.append({{"step", state_.step}, {"elapsed_s", clock_.elapsed_s()},
+                     {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)}, {"val_loss", loss}});
+    progress_.break_line();
+    log_ << fmt::format("gpt: step {}: validation loss {:.4f}\n", state_.step, loss) << std::flush;
+    return loss;
+  }
+
+  // The checkpoint, the weights for sample/chat/eval, and the loss curve, each replaced atomically.
+  void save() {
+    state_.elapsed_s = clock_.elapsed_s();
+    state_.extra["batcher"] = batcher_.state();
+    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
+                               json(o_), {{"vocab", json(corpus_.codec.pieces()).dump()}});
+    save_model(dir_.file("model.safetensors"), *model_, corpus_.codec, {{"steps", state_.step}});
+    std::vector<train_kit::CurvePoint> validation;
+    for (const json& entry : metrics_.entries())
+      validation.push_back({entry["step"].get<double>(), entry["val_loss"].get<double>()});
+    ag::write_file_atomically(dir_.file("loss.svg"), train_kit::loss_curve_svg(state_.train_losses, validation));
+  }
+
+  // What the trained model writes after a newline, at chat's temperature (its own generator).
+  std::string sample() {
+    if (o_.sample_tokens == 0) return "";
+    model_->eval();
+    Session session(model_, 1);
+    session.append(corpus_.codec.encode("\n"));
+    ag::data::Rng rng(o_.seed);
+    for (int64_t i = 0; i < o_.sample_tokens; ++i) session.step({.temperature = 0.8, .top_p = 0.95}, rng);
+    model_->train();
+    return corpus_.codec.decode(session.row(0));
+  }
+
+  TrainOptions o_;
+  train_kit::RunDir dir_;
+  Corpus corpus_;
+  std::ostream& log_;
+  GPT model_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  optim::WarmupCosineLR schedule_;
+  Batcher batcher_;
+  train_kit::MetricsLog metrics_;
+  train_kit::Progress progress_;
+  train_kit::TrainState state_;
+  train_kit::Stopwatch clock_;
+};
+
+}  // namespace
+
+TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
+  TrainOptions options = given;
+  std::optional<train_kit::Checkpoint> saved;
+  std::optional<train_kit::RunDir> dir;
+  std::optional<Corpus> corpus;
+  if (given.resume.empty()) {
+    options.validate();
+    corpus = read_corpus(options);  // before RunDir, so that --force deletes nothing when the text is bad
+    dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
+  } else {
+    dir = train_kit::RunDir::resume(given.resume, kFiles, log);
+    saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
+    try {
+      options = saved->options().get<TrainOptions>();
+    } catch (const json::exception& e) {
+      throw ag::Error(fmt::format("{}: the saved options do not fit gpt train ({})", saved->file().path(), e.what()));
+    }
+    options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
+    options.validate();
+    corpus = read_corpus(options);
+  }
   if (options.threads > 0) ag::set_num_threads(options.threads);
   ag::manual_seed(options.seed);
-
-  const std::string path = options.data.empty() ? default_corpus() : options.data;
-  const std::string text = read_text(path);
-  const CharCodec codec = CharCodec::build(text);
-  const Split split = split_tokens(codec.encode(text));
-  ModelConfig config = options.model;
-  config.vocab_size = codec.size();
-  AG_CHECK(static_cast<int64_t>(split.valid.size()) > config.block_size,
-           "{} is too short: its last 10% ({} characters) must exceed the context of {}", path, split.valid.size(),
-           config.block_size);
-  GPT model(config);
-  log << "gpt: " << path << ": " << split.train.size() << " training and " << split.valid.size()
-      << " validation characters, vocabulary " << codec.size() << "; model " << model->num_parameters()
-      << " parameters\n";
-
-  auto optimizer = make_optimizer(*model, options);
-  optim::WarmupCosineLR schedule(*optimizer, options.warmup, options.max_steps, options.min_lr);
-  Batcher batcher(split.train, options.batch_size, config.block_size, options.seed);
-  const auto valid_loss = [&] {
-    return estimate_loss(*model, split.valid, options.eval_batches, options.batch_size, options.seed + 1);
-  };
-
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  TrainResult result;
-  while (result.steps < options.max_steps && (options.max_time == 0 || elapsed() < options.max_time)) {
-    auto [x, y] = batcher.next();
-    result.train_loss = train_step(*model, *optimizer, x, y, options.clip);
-    schedule.step();
-    ++result.steps;
-    if (result.steps % options.log_interval == 0)
-      log << fmt::format("step {:5d}  loss {:.4f}  lr {:.2e}  {:.1f}s\n", result.steps, result.train_loss,
-                         schedule.get_last_lr()[0], elapsed());
-    if (result.steps % options.eval_interval == 0 && result.steps < options.max_steps)
-      log << fmt::format("step {:5d}  validation loss {:.4f}\n", result.steps, valid_loss());
-  }
-  result.valid_loss = valid_loss();
-  result.seconds = elapsed();
-  log << fmt::format("done: {} steps in {:.1f}s, train loss {:.4f}, validation loss {:.4f}\n", result.steps,
-                     result.seconds, result.train_loss, result.valid_loss);
-  std::filesystem::create_directories(options.out);
-  save_model(model_path, *model, codec, {{"steps", result.steps}, {"valid_loss", result.valid_loss}});
-  log << "gpt: wrote " << model_path << "\n";
-  return result;
+  Run run(std::move(options), std::move(*dir), std::move(*corpus), saved, log, log_is_terminal);
+  return run.run();
 }
 
 }  // namespace gpt

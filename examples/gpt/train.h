@@ -1,14 +1,21 @@
-// `gpt train`: the training step and a plain loop around it.
+// `gpt train`: the training step and the loop around it.
 //
-// The loop is nanoGPT's CPU recipe: random windows from the first 90% of the text, AdamW (betas
+// The recipe is nanoGPT's CPU one: random windows from the first 90% of the text, AdamW (betas
 // 0.9/0.99, weight decay on matrices and embeddings only), linear warmup then a cosine down to
-// min_lr, gradient norm clipped to 1, the validation loss on random windows every eval_interval
-// steps and at the end, and the weights written to <out>/model.safetensors.
+// min_lr, gradient norm clipped to 1, the validation loss on random windows every eval_every steps
+// and at the end. The run directory, checkpoints, progress line, metrics.jsonl, Ctrl-C and the loss
+// curve are the training kit's (ag/train/); the run directory holds
+//   checkpoint.safetensors  everything --resume needs (weights, AdamW, schedule, generators)
+//   model.safetensors       the weights under nanoGPT's names, for sample/chat/eval (weights.h)
+//   metrics.jsonl, loss.svg the validation losses and the loss curve
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "ag/optim/optimizer.h"
 #include "model.h"
@@ -18,7 +25,8 @@ namespace gpt {
 struct TrainOptions {
   std::string data;  // a text file, plain or .gz; empty: the bundled Tiny Shakespeare
   std::string out = "runs/shakespeare";
-  bool force = false;  // replace the model an earlier run left in `out`
+  bool force = false;   // start over in a non-empty `out`, deleting what an earlier run wrote there
+  std::string resume;   // a run directory to continue (its saved settings are used)
   ModelConfig model;
   int64_t batch_size = 12;
   double lr = 1e-3, min_lr = 1e-4;
@@ -28,14 +36,19 @@ struct TrainOptions {
   int64_t warmup = 100;
   int64_t max_steps = 2000;
   double max_time = 0;  // seconds; 0: no limit
-  int64_t eval_interval = 250;
+  int64_t eval_every = 250;
   int64_t eval_batches = 200;
-  int64_t log_interval = 50;
-  int threads = 0;  // 0: AG_NUM_THREADS or every core
+  int64_t save_every = 250;     // steps between checkpoints (also saved at the end and on Ctrl-C)
+  int64_t sample_tokens = 300;  // the sample printed at the end (0: none)
+  int threads = 0;  // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
   uint64_t seed = 1337;
 
   void validate() const;  // throws an ag::Error naming the bad flag
 };
+// The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time,
+// which a resumed run takes from its own command line).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, model, batch_size, lr, min_lr, beta1, beta2, weight_decay, clip,
+                                   warmup, max_steps, eval_every, eval_batches, save_every, sample_tokens, seed)
 
 // The bundled corpus (Tiny Shakespeare, gzip-compressed beside this file).
 std::string default_corpus();
@@ -50,12 +63,15 @@ double train_step(GPTImpl& model, ag::optim::Optimizer& optimizer, const ag::Ten
 
 struct TrainResult {
   int64_t steps = 0;
-  double train_loss = 0;  // the last step's
-  double valid_loss = 0;  // estimated at the end
-  double seconds = 0;     // training time, evaluations included
+  bool interrupted = false;          // stopped by Ctrl-C (or InterruptGuard::request()) and saved
+  std::vector<double> train_losses;  // every step's, the resumed-from sessions' included
+  double valid_loss = 0;             // estimated at the end (not when interrupted)
+  double seconds = 0;                // training time over all sessions, evaluations included
+  std::string sample;                // options.sample_tokens characters from the trained model
 };
 
-// Trains from scratch on options.data and writes <out>/model.safetensors. Progress goes to `log`.
-TrainResult train(const TrainOptions& options, std::ostream& log);
+// Trains from scratch into options.out, or continues options.resume. Progress goes to `log` (a
+// terminal gets a line that rewrites itself in place).
+TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false);
 
 }  // namespace gpt

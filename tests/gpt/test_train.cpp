@@ -3,6 +3,7 @@
 // its refusals.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "ag/core/error.h"
@@ -14,6 +15,7 @@
 #include "corpus.h"
 #include "evaluate.h"
 #include "session.h"
+#include "ag/train/interrupt.h"
 #include "tests/data/temp_dir.h"
 #include "train.h"
 #include "weights.h"
@@ -120,27 +122,73 @@ TEST_CASE("corpus: windows are consecutive tokens, targets shifted by one, and t
   CHECK(split.valid.front() == 90);
 }
 
-TEST_CASE("train: a run from a text file writes a model that samples, and refuses to overwrite it") {
-  ag::data::testing::TempDir dir;
+namespace {
+
+// A tiny run on the verse, with dropout so that resuming must restore the generator too.
+TrainOptions tiny_run(ag::data::testing::TempDir& dir, const std::string& out) {
   std::string text;
   for (int i = 0; i < 30; ++i) text += kVerse;
   TrainOptions o;
   o.data = dir.write("verse.txt", text);
-  o.out = dir.path("run");
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16;
-  o.batch_size = 4, o.max_steps = 30, o.warmup = 5, o.eval_batches = 2, o.threads = 1;
+  o.out = dir.path(out);
+  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16, o.model.dropout = 0.1;
+  o.batch_size = 4, o.max_steps = 12, o.warmup = 3, o.eval_every = 4, o.save_every = 5, o.eval_batches = 2;
+  o.sample_tokens = 20, o.threads = 1;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("train: a run from a text file writes a model that samples, and refuses to overwrite it") {
+  ag::data::testing::TempDir dir;
+  TrainOptions o = tiny_run(dir, "run");
   std::ostringstream log;
   const TrainResult result = train(o, log);
-  CHECK(result.steps == 30);
+  CHECK(result.steps == 12);
+  CHECK_FALSE(result.interrupted);
+  CHECK(result.train_losses.size() == 12);
   CHECK(std::isfinite(result.valid_loss));
+  CHECK_FALSE(result.sample.empty());
   const LoadedModel loaded = load_model(o.out);
   CHECK(loaded.codec.size() == CharCodec::build(kVerse).size());
+  CHECK(std::ifstream(dir.path("run/loss.svg")).good());
+  // Validations at steps 4 and 8 and at the end, one JSON line each.
+  std::ifstream metrics(dir.path("run/metrics.jsonl"));
+  std::vector<int64_t> steps;
+  for (std::string line; std::getline(metrics, line);) steps.push_back(nlohmann::json::parse(line).at("step"));
+  CHECK(steps == std::vector<int64_t>{4, 8, 12});
 
-  CHECK_THROWS_WITH(train(o, log), Catch::Contains("already exists"));
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--force"));
   o.force = true, o.data = dir.path("missing.txt");
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("missing.txt"));
+  CHECK(load_model(o.out).codec.size() == loaded.codec.size());  // a bad --data deletes nothing
   o.data = dir.write("short.txt", "abc\n");
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("too short"));
-  o.max_steps = 5;
-  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--max-steps (5) must exceed --warmup (5)"));
+  o.max_steps = 3;
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--max-steps (3) must exceed --warmup (3)"));
+}
+
+TEST_CASE("train: a run stopped by Ctrl-C and resumed takes the same steps as one never stopped") {
+  ag::data::testing::TempDir dir;
+  std::ostringstream log;
+  const TrainResult whole = train(tiny_run(dir, "whole"), log);
+
+  // Asked before a session, the stop comes after its first step: at step 1, then at step 2.
+  ag::train::InterruptGuard::request();
+  const TrainResult first = train(tiny_run(dir, "stopped"), log);
+  CHECK(first.interrupted);
+  CHECK(first.steps == 1);
+  CHECK(first.sample.empty());
+  TrainOptions o;
+  o.resume = dir.path("stopped"), o.threads = 1;
+  ag::train::InterruptGuard::request();
+  CHECK(train(o, log).steps == 2);
+  const TrainResult resumed = train(o, log);
+  CHECK_FALSE(resumed.interrupted);
+  CHECK(resumed.steps == 12);
+  CHECK(resumed.train_losses == whole.train_losses);  // bit for bit
+  CHECK(resumed.valid_loss == whole.valid_loss);
+  CHECK(resumed.sample == whole.sample);
+  CHECK(load_model(dir.path("stopped")).model->state_dict().at("transformer.wte.weight").to_vector<float>() ==
+        load_model(dir.path("whole")).model->state_dict().at("transformer.wte.weight").to_vector<float>());
 }
