@@ -200,7 +200,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   add_saved_option(app, "--weight-decay", o.optim.weight_decay, "/optim/weight_decay", "AdamW weight decay", Range{0, 100})->group(optim);
   add_saved_option(app, "--batch-tokens", o.optim.batch_tokens, "/optim/batch_tokens", "tokens per batch (sentences x longest side)", Range{1, 1e8})
       ->group(optim);
-  add_saved_option(app, "--seed", o.seed, "/seed", "random seed (data order, initialisation, dropout)")->group(optim);
+  add_saved_option(app, "--seed", o.seed, "/seed", "random seed (data order, initialisation, dropout)", Range{0, 9e18})->group(optim);
 
   const std::string run = "Run length and reporting (may change on --resume)";
   add_saved_option(app, "--epochs", o.schedule.epochs, "/schedule/epochs", "stop after this many epochs (0: no limit)", Range{0, 1e9})->group(run);
