@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include "ag/core/json_number.h"
+
 namespace seq2seq {
 
 namespace fs = std::filesystem;
@@ -96,14 +98,22 @@ SavedCheckpoint read_checkpoint(const std::string& run_dir) {
   static_cast<ag::train::TrainState&>(state) = checkpoint.state();
   try {
     state.extra.at("best_score").get_to(state.best_score);
-    state.extra.at("best_step").get_to(state.best_step);
-    state.extra.at("last_eval_step").get_to(state.last_eval_step);
+    state.best_step = ag::json_integer(state.extra.at("best_step"), "best_step", -1);
+    state.last_eval_step = ag::json_integer(state.extra.at("last_eval_step"), "last_eval_step", -1);
   } catch (const json::exception& e) {
     throw ag::Error(fmt::format("{}: the training state is incomplete ({}); the file is damaged", path, e.what()));
+  } catch (const ag::Error& e) {
+    throw ag::Error(fmt::format("{}: the training state is damaged: {}", path, e.what()));
+  }
+  TrainOptions options;
+  try {
+    options = train_options_from_json(checkpoint.options());
+  } catch (const ag::Error& e) {
+    throw ag::Error(fmt::format("{}: the saved training settings: {}", path, e.what()));
   }
   const ag::train::SavedFile& file = checkpoint.file();
   return SavedCheckpoint{.checkpoint = checkpoint,
-                         .options = train_options_from_json(checkpoint.options()),
+                         .options = std::move(options),
                          .src = language_from_json(file.json_field("src"), run_dir),
                          .tgt = language_from_json(file.json_field("tgt"), run_dir),
                          .state = std::move(state)};

@@ -28,7 +28,13 @@ int main(int argc, char** argv) {
   seq2seq::EvalOptions eval_options;
   CLI::App* eval = app.add_subcommand("eval", "translate a test set and print BLEU and chrF");
   seq2seq::add_eval_options(*eval, eval_options);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help); its own exit codes (104-109...) would contradict the
+    // README's promise that every error exits 1.
+    return app.exit(e) == 0 ? 0 : 1;
+  }
 
   // Everything a user can get wrong (files, flags, checkpoints) arrives here as an exception with a
   // message that says what to fix; none of it may crash.

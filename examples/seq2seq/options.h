@@ -77,13 +77,13 @@ void add_train_options(CLI::App& app, TrainOptions& options);
 // `was_given(flag)` says whether a flag ("--max-steps") was given (on the command line: app.count).
 using FlagGiven = std::function<bool(const std::string&)>;
 
-// Before a fresh run starts: fills in defaults that depend on other settings (the built-in task's
+// Before a fresh run starts: checks every number against its flag's range, fills in defaults that depend on other settings (the built-in task's
 // own settings for every flag not given, see options.cpp), and throws an ag::Error naming the flag
 // for combinations that cannot work (--src without --tgt...).
 void finish_train_options(TrainOptions& options, const FlagGiven& was_given);
 
 // With --resume, the run's settings come from the checkpoint. Flags that only say how long to keep
-// going (or how fast) may be given again and take effect; any other flag given on the command line
+// going (or how fast), and --decay-steps, may be given again and take effect; any other flag given on the command line
 // that disagrees with the checkpoint is an error naming it, so a resumed run is never silently a
 // different run.
 void merge_resume_options(const FlagGiven& was_given, const TrainOptions& given, TrainOptions& saved);
@@ -92,6 +92,7 @@ void merge_resume_options(const FlagGiven& was_given, const TrainOptions& given,
 double parse_duration(const std::string& text);
 
 nlohmann::json to_json(const TrainOptions& options);
+// Throws an ag::Error naming the flag for a number outside its range (or a count that is not an integer).
 TrainOptions train_options_from_json(const nlohmann::json& j);
 
 }  // namespace seq2seq

@@ -83,6 +83,7 @@ class Trainer {
       loader_.restore(state_.loader);
       log_ << "resumed at step " << state_.step << " (epoch " << loader_.epoch() + 1 << ", "
            << format_duration(state_.elapsed_s) << " trained)\n";
+      warn_if_schedule_ends();
     }
     log_ << "model: " << model_->num_parameters() << " parameters (d_model " << o_.model.d_model << ", "
          << o_.model.encoder_layers << "+" << o_.model.decoder_layers << " layers, " << o_.model.nhead
@@ -201,6 +202,20 @@ class Trainer {
 
   // Validation scores; the one that picks the best checkpoint is exact match on the built-in task
   // (what it is judged by) and BLEU on a corpus.
+  // A cosine schedule's length is fixed when the run starts (--decay-steps, or the run's length
+  // then), so that a resumed run continues the same curve. A run extended past that end would train
+  // at learning rate 0; say so, and how to stretch the curve instead.
+  void warn_if_schedule_ends() {
+    const auto& s = o_.schedule;
+    const int64_t end = s.max_steps > 0 ? s.max_steps : s.epochs * static_cast<int64_t>(loader_.num_batches());
+    const int64_t decay = o_.optim.decay_steps;
+    if (o_.optim.schedule != "cosine" || end <= decay) return;
+    log_ << fmt::format("warning: the cosine schedule reaches learning rate 0 at step {} (its length was fixed when "
+                        "the run started), but this run goes on to step {}: the steps after {} would change nothing. "
+                        "Give --decay-steps {} to stretch the curve to the new end.\n",
+                        decay, end, decay, end);
+  }
+
   void validate() {
     progress_.break_line();
     const Evaluation e = evaluate(*model_, data_.src, data_.tgt, data_.valid, data_.valid_pairs, o_.optim.batch_tokens);

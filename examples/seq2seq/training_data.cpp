@@ -127,11 +127,18 @@ TrainingData prepare_training_data(const DataOptions& o, const ModelConfig& mode
     data.src = make_language(o, src_lines, o.src_spm, "src", run_dir, log);
     data.tgt = make_language(o, tgt_lines, o.tgt_spm, "tgt", run_dir, log);
   }
-  data.train = encode(texts.train, data.src, data.tgt, std::min(o.max_tokens, model.max_positions), "training", log);
-  AG_CHECK(data.train.size() > 0, "train: every training pair is longer than --max-tokens {}; raise it",
-           o.max_tokens);
+  // The limit names the flag that set it: the smaller of --max-tokens and --max-positions.
+  const bool positions_limit = model.max_positions < o.max_tokens;
+  const int64_t limit = positions_limit ? model.max_positions : o.max_tokens;
+  data.train = encode(texts.train, data.src, data.tgt, limit, "training", log);
+  AG_CHECK(data.train.size() > 0, "train: every training pair is longer than {} {} tokens; raise it",
+           positions_limit ? "--max-positions" : "--max-tokens", limit);
   // Validation keeps every pair the model can read at all, so scores stay comparable across runs.
+  const size_t valid_count = texts.valid.size();
   data.valid = encode(texts.valid, data.src, data.tgt, model.max_positions, "validation", log);
+  AG_CHECK(data.valid.size() > 0, "train: the validation set is empty ({} pairs, every one longer than "
+           "--max-positions {} tokens or none at all); training could never be scored. Give a validation set "
+           "with shorter sentences, or raise --max-positions", valid_count, model.max_positions);
   data.valid_pairs = std::move(texts.valid);
   data.test_pairs = std::move(texts.test);
   return data;
