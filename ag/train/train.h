@@ -7,3 +7,4 @@
 #include "ag/train/plot.h"
 #include "ag/train/progress.h"
 #include "ag/train/run_dir.h"
+#include "ag/train/run_program.h"

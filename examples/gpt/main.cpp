@@ -8,12 +8,11 @@
 //
 // See README.md beside this file.
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
-#include "ag/core/error.h"
 #include "ag/train/interrupt.h"
+#include "ag/train/run_program.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -31,9 +30,13 @@ int main(int argc, char** argv) {
   gpt::EvalOptions eval_options;
   CLI::App* eval = app.add_subcommand("eval", "loss, perplexity and bits per character on a text file");
   gpt::add_eval_options(*eval, eval_options);
-  CLI11_PARSE(app, argc, argv);
-
   try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;  // CLI11 prints the message; every error exits 1
+  }
+
+  return ag::train::run_program("gpt", std::cerr, [&] {
     const bool terminal = isatty(STDIN_FILENO) != 0;
     if (train->parsed()) {
       const gpt::TrainResult result = gpt::train(train_options, std::cerr, isatty(STDERR_FILENO) != 0);
@@ -43,15 +46,6 @@ int main(int argc, char** argv) {
     if (sample->parsed()) gpt::run_sample(sample_options, std::cin, terminal, std::cout);
     if (chat->parsed()) gpt::run_chat(chat_options, std::cin, terminal, std::cout);
     if (eval->parsed()) gpt::run_eval(eval_options, std::cout);
-  } catch (const ag::Error& e) {
-    std::cerr << "gpt: error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "gpt: error: " << e.what() << " (check the path and its permissions)\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "gpt: unexpected error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

@@ -7,13 +7,12 @@
 //
 // See README.md beside this file for every flag and the Multi30k recipe.
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
 #include "commands.h"
-#include "ag/core/error.h"
 #include "ag/train/interrupt.h"
+#include "ag/train/run_program.h"
 #include "trainer.h"
 
 int main(int argc, char** argv) {
@@ -38,7 +37,7 @@ int main(int argc, char** argv) {
 
   // Everything a user can get wrong (files, flags, checkpoints) arrives here as an exception with a
   // message that says what to fix; none of it may crash.
-  try {
+  return ag::train::run_program("seq2seq", std::cerr, [&] {
     if (train->parsed()) {
       const auto was_given = [train](const std::string& flag) { return train->count(flag) > 0; };
       const auto result = seq2seq::train(train_options, was_given, std::cerr, isatty(STDERR_FILENO) != 0);
@@ -47,15 +46,6 @@ int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);  // lets the streaming reader see what std::cin has buffered
     if (translate->parsed()) seq2seq::run_translate(translate_options, std::cin, std::cout, std::cerr);
     if (eval->parsed()) seq2seq::run_eval(eval_options, std::cout, std::cerr);
-  } catch (const ag::Error& e) {
-    std::cerr << "seq2seq: error: " << e.what() << "\n";
-    return 1;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "seq2seq: error: " << e.what() << " (check the path and its permissions)\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "seq2seq: unexpected error: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }
