@@ -9,8 +9,7 @@
 # Inputs the fuzzer finds interesting go to build-fuzz/corpus/<target>/ (kept between runs, never
 # committed automatically); a crash leaves build-fuzz/crash-<target>-* and exits non-zero. See
 # docs/fuzzing.md for long runs and for turning a finding into a regression test.
-# Installs clang's fuzzing runtime from Debian 12's packages when it is missing, as setup.sh does
-# for the build dependencies (run scripts/setup.sh first for those).
+# Installs clang's fuzzing runtime with the build dependencies through scripts/setup.sh.
 set -euo pipefail
 
 budget=${1:-60}
@@ -20,21 +19,7 @@ targets=("$@")
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
 
-packages=(clang-14 libclang-rt-14-dev lld-14 libomp-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "fuzz.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    sudo=sudo
-  fi
-  echo "fuzz.sh: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+"$root/scripts/setup.sh" clang-14 libclang-rt-14-dev lld-14 libomp-14-dev
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs ag's build and test dependencies from Debian 12's packages.
 # Idempotent: packages already present are left alone, and apt is not touched at all when nothing is
-# missing. Works as root or through sudo.
+# missing. Works as root or through sudo. Extra package names given as arguments are installed the
+# same way (scripts/fuzz.sh asks for clang's fuzzing runtime so).
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,7 @@ packages=(
   nlohmann-json3-dev  # safetensors headers, JSON metrics and fixtures
   libcli11-dev      # command-line flags of the examples
   openmpi-bin libopenmpi-dev  # ag_distributed: mpirun and MPI's collectives (data-parallel training)
+  "$@"
 )
 
 missing=()
