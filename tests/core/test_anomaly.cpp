@@ -39,7 +39,7 @@ TEST_CASE("an Inf passing through is not an anomaly, an Inf made from finite inp
   CHECK_THROWS_WITH(log(scores - 1.0), Contains("produced 0 NaN and 1 Inf"));  // log(0)
 }
 
-TEST_CASE("anomaly mode names the backward node and its forward op", "[anomaly]") {
+TEST_CASE("anomaly mode names the backward node", "[anomaly]") {
   Tensor x = tensor({0.0, 4.0}, requires_grad());
   DetectAnomalyGuard anomaly;
   Tensor y;
@@ -48,7 +48,7 @@ TEST_CASE("anomaly mode names the backward node and its forward op", "[anomaly]"
     y = sqrt(x);  // sqrt(0) = 0 is fine, but its derivative 1 / (2 sqrt(0)) is not
   }
   CHECK_THROWS_WITH((y * 3.0).sum().backward(),
-                    Contains("SqrtBackward, the backward of the forward op Sqrt, returned 0 NaN and 1 Inf in the "
+                    Contains("the backward node SqrtBackward returned 0 NaN and 1 Inf in the "
                                "gradient for input 0") &&
                         Contains("module path: decoder.layers.2.multihead_attn") &&
                         Contains("incoming gradient: (2) float32: min 3, max 3, mean 3, 0 NaN, 0 Inf") &&

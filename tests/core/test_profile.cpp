@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ag/ag.h"
+#include "ag/core/autograd/function.h"
 #include "ag/core/autograd/profile.h"
 #include "ag/core/autograd/scope.h"
 #include "ag/core/autograd/step_hook.h"
@@ -113,4 +114,26 @@ TEST_CASE("nothing is recorded after stop, and nothing outside a profile", "[pro
   during.sum().backward();
   CHECK(profile.nodes().empty());
   CHECK(profile.table() == "Profile: no backward node was recorded\n");
+}
+
+TEST_CASE("an op states its name and FLOP count where it records, and the profile uses both", "[profile]") {
+  // A made-up op: its node is called "TripleBackward" and, by its own account, costs 7 per element.
+  auto triple = [](const Tensor& x) {
+    Tensor out;
+    {
+      NoGradGuard forward_only;  // the forward is a kernel of its own, not recorded
+      out = x * 3.0;
+    }
+    return record({"Triple", autograd::flops::per_output<7>}, {x}, out,
+                  [](const Tensor& grad) { return std::vector<Tensor>{grad * 3.0}; });
+  };
+  Tensor x = randn({2, 5}, requires_grad());
+  autograd::Profile profile;
+  triple(x).sum().backward();
+  profile.stop();
+  const auto& nodes = profile.nodes();
+  REQUIRE(nodes.size() == 3);  // SumBackward, TripleBackward, AccumulateGrad
+  CHECK(nodes[1].name == "TripleBackward");
+  CHECK(nodes[1].flops == 7 * 10);
+  CHECK(nodes[0].flops == 10);  // the sum reads 10 elements
 }

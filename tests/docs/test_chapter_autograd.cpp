@@ -16,7 +16,7 @@ Tensor cube(const Tensor& x) {
   const Tensor in = x.contiguous();
   Tensor out = empty(x.sizes(), kFloat64);
   for (int64_t i = 0; i < x.numel(); ++i) out.data_ptr<double>()[i] = std::pow(in.data_ptr<double>()[i], 3);
-  return record("CubeBackward", {x}, out, [saved = SavedTensor(x)](const Tensor& grad) {
+  return record("Cube", {x}, out, [saved = SavedTensor(x)](const Tensor& grad) {
     Tensor x = saved.unpack();
     return std::vector<Tensor>{grad * 3.0 * x * x};  // one gradient per input, in order
   });

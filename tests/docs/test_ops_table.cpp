@@ -17,16 +17,16 @@ namespace {
 // Node name -> the files (relative to the repository) whose record() calls use it.
 std::map<std::string, std::set<std::string>> recorded_nodes() {
   std::map<std::string, std::set<std::string>> nodes;
-  // record("AddBackward", ...) or record(log ? "LogSoftmaxBackward" : "SoftmaxBackward", ...):
-  // every string literal ending in Backward inside the call's first argument.
-  const std::regex call(R"(\brecord\(([^,]*),)"), name(R"re("(\w+Backward)")re");
+  // record("Add", ...), record({"Mm", flops}, ...) or record({log ? "LogSoftmax" : "Softmax", flops}, ...):
+  // every string literal inside the call's first argument names an op; its node is that + "Backward".
+  const std::regex call(R"(\brecord\(([^,]*),)"), name(R"re("(\w+)")re");
   for (const auto& entry : fs::recursive_directory_iterator(kRepo / "ag")) {
     if (entry.path().extension() != ".cpp") continue;
     const std::string file = fs::relative(entry.path(), kRepo).generic_string();
     for (const std::string& line : trimmed_lines(entry.path())) {
       for (std::sregex_iterator c(line.begin(), line.end(), call), end; c != end; ++c) {
         const std::string first = (*c)[1];
-        for (std::sregex_iterator n(first.begin(), first.end(), name); n != end; ++n) nodes[(*n)[1]].insert(file);
+        for (std::sregex_iterator n(first.begin(), first.end(), name); n != end; ++n) nodes[std::string((*n)[1]) + "Backward"].insert(file);
       }
     }
   }

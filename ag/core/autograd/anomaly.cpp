@@ -69,18 +69,11 @@ std::string module_line(const std::string& scope) {
   return fmt::format("  module path: {}\n", scope.empty() ? "(top level)" : scope);
 }
 
-// "MulBackward" -> "Mul": the forward op a node is the derivative of.
-std::string_view forward_name(std::string_view node_name) {
-  constexpr std::string_view suffix = "Backward";
-  if (node_name.ends_with(suffix)) node_name.remove_suffix(suffix.size());
-  return node_name;
-}
-
 }  // namespace
 
 std::string summarize(const Tensor& t) { return describe(t, stats_of(t)); }
 
-void check_forward(const char* op, const std::vector<Tensor>& inputs, const Tensor& out) {
+void check_forward(const OpInfo& op, const std::vector<Tensor>& inputs, const Tensor& out) {
   if (!GradMode::is_enabled() || !out.defined() || !is_floating(out.dtype())) return;
   const Stats produced = stats_of(out);
   if (!produced.bad()) return;
@@ -93,7 +86,7 @@ void check_forward(const char* op, const std::vector<Tensor>& inputs, const Tens
   if (produced.nan == 0 && inf_came_in) return;  // an Inf passing through, e.g. a -inf mask being added
 
   std::string message = fmt::format("anomaly mode: the forward op {} (grad_fn {}) produced {} NaN and {} Inf\n",
-                                    forward_name(op), op, produced.nan, produced.inf);
+                                    op.name, op.node_name(), produced.nan, produced.inf);
   message += module_line(current_scope());
   message += fmt::format("  output: {}\n", describe(out, produced));
   for (size_t i = 0; i < inputs.size(); ++i) message += fmt::format("  input {}: {}\n", i, describe(inputs[i], input_stats[i]));
@@ -113,9 +106,8 @@ void check_backward(const BackwardStep& step) {
     const NodeMetadata* metadata = step.node.metadata();
     const Stats incoming = stats_of(step.grad_output);
     std::string message = fmt::format(
-        "anomaly mode: {}, the backward of the forward op {}, returned {} NaN and {} Inf in the gradient for "
-        "input {}\n",
-        step.node.name(), forward_name(step.node.name()), s.nan, s.inf, i);
+        "anomaly mode: the backward node {} returned {} NaN and {} Inf in the gradient for input {}\n",
+        step.node.name(), s.nan, s.inf, i);
     message += metadata ? module_line(metadata->scope)
                         : "  module path: unknown (the graph was built before anomaly mode was turned on)\n";
     message += fmt::format("  gradient for input {}: {}\n", i, describe(step.grad_inputs[i], s));

@@ -3,7 +3,7 @@
 // A NaN in training usually shows up as a NaN loss many ops after it was born. With anomaly mode on,
 // every op checks its output as it runs, and the engine checks every gradient, so the run stops
 // with an ag::Error at the first non-finite value, naming
-//   - the op (in backward: the node, and the forward op whose derivative it is),
+//   - the op (in backward: its node, e.g. SqrtBackward),
 //   - the module path it ran in, e.g. "decoder.layers.2.multihead_attn",
 //   - the shapes and summary statistics (min, max, mean, NaN and Inf counts) of its inputs.
 // Turn it on for a scope, as libtorch's torch::autograd::DetectAnomalyGuard:
@@ -19,7 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "ag/core/autograd/op_info.h"
 #include "ag/core/autograd/step_hook.h"
+#include "ag/core/flag_guard.h"
 #include "ag/core/tensor.h"
 
 namespace ag {
@@ -30,15 +32,8 @@ struct AnomalyMode {
   static void set_enabled(bool enabled);
 };
 
-class DetectAnomalyGuard {
- public:
-  DetectAnomalyGuard() : previous_(AnomalyMode::is_enabled()) { AnomalyMode::set_enabled(true); }
-  ~DetectAnomalyGuard() { AnomalyMode::set_enabled(previous_); }
-  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
-  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
-
- private:
-  bool previous_;
+struct DetectAnomalyGuard : FlagGuard<AnomalyMode::is_enabled, AnomalyMode::set_enabled> {
+  DetectAnomalyGuard() : FlagGuard(true) {}
 };
 
 namespace autograd {
@@ -47,7 +42,7 @@ namespace autograd {
 std::string summarize(const Tensor& t);
 
 // Called by record() for each op while anomaly mode is on; throws on an anomaly.
-void check_forward(const char* op, const std::vector<Tensor>& inputs, const Tensor& out);
+void check_forward(const OpInfo& op, const std::vector<Tensor>& inputs, const Tensor& out);
 // Called by the engine after each node while anomaly mode is on; throws on an anomaly.
 void check_backward(const BackwardStep& step);
 

@@ -1,6 +1,7 @@
 // Grad mode: whether ops record the graph. `ag::NoGradGuard` turns recording off for a scope, as in
 // libtorch; use it for evaluation, for parameter updates, and inside backward itself.
 #pragma once
+#include "ag/core/flag_guard.h"
 
 namespace ag {
 
@@ -9,15 +10,8 @@ struct GradMode {
   static void set_enabled(bool enabled);
 };
 
-class NoGradGuard {
- public:
-  NoGradGuard() : previous_(GradMode::is_enabled()) { GradMode::set_enabled(false); }
-  ~NoGradGuard() { GradMode::set_enabled(previous_); }
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
-
- private:
-  bool previous_;
+struct NoGradGuard : FlagGuard<GradMode::is_enabled, GradMode::set_enabled> {
+  NoGradGuard() : FlagGuard(false) {}
 };
 
 }  // namespace ag

@@ -1,7 +1,6 @@
 #include "ag/core/autograd/metadata.h"
 
 #include "ag/core/autograd/anomaly.h"
-#include "ag/core/autograd/flops.h"
 #include "ag/core/autograd/scope.h"
 
 namespace ag::autograd {
@@ -22,7 +21,7 @@ void note_saved(const Tensor& t) {
   if (t.defined()) noted.emplace_back(t.sizes(), t.numel() * static_cast<int64_t>(element_size(t.dtype())));
 }
 
-std::unique_ptr<NodeMetadata> take_metadata(const char* op, const std::vector<Tensor>& inputs, const Tensor& out) {
+std::unique_ptr<NodeMetadata> take_metadata(const OpInfo& op, const std::vector<Tensor>& inputs, const Tensor& out) {
   auto metadata = std::make_unique<NodeMetadata>();
   metadata->scope = current_scope();
   for (const Tensor& input : inputs)
@@ -32,7 +31,7 @@ std::unique_ptr<NodeMetadata> take_metadata(const char* op, const std::vector<Te
     metadata->saved_bytes += bytes;
   }
   noted.clear();
-  metadata->flops = forward_flops(op, inputs, out);
+  metadata->flops = out.defined() ? op.flops(inputs, out) : 0;
   return metadata;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ag/core/autograd/op_info.h"
 #include "ag/core/tensor.h"
 
 namespace ag::autograd {
@@ -43,7 +44,7 @@ void note_saved(const Tensor& t);
 // The metadata of the node `op` is recording now: the current scope, the shapes, FLOPs, and the
 // tensors noted since the previous record(). Clears those notes, so record() calls it for every op
 // while metadata is on, even one that makes no node.
-std::unique_ptr<NodeMetadata> take_metadata(const char* op, const std::vector<Tensor>& inputs,
+std::unique_ptr<NodeMetadata> take_metadata(const OpInfo& op, const std::vector<Tensor>& inputs,
                                             const Tensor& out);
 
 }  // namespace ag::autograd

@@ -14,7 +14,7 @@ using detail::unary_float;
 // d(tanh x)/dx = 1 - tanh(x)^2, from the output.
 Tensor tanh(const Tensor& a) {
   Tensor out = unary_float(a, "tanh", [](auto x) { return std::tanh(x); });
-  return record("TanhBackward", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
+  return record("Tanh", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
     return std::vector<Tensor>{
         binary_float(g, so.unpack(), "tanh_backward", [](auto go, auto y) { return go * (1 - y * y); })};
   });
@@ -23,7 +23,7 @@ Tensor tanh(const Tensor& a) {
 // d(sigmoid x)/dx = s (1 - s), from the output.
 Tensor sigmoid(const Tensor& a) {
   Tensor out = unary_float(a, "sigmoid", [](auto x) { return 1 / (1 + std::exp(-x)); });
-  return record("SigmoidBackward", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
+  return record("Sigmoid", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
     return std::vector<Tensor>{
         binary_float(g, so.unpack(), "sigmoid_backward", [](auto go, auto y) { return go * y * (1 - y); })};
   });
@@ -32,7 +32,7 @@ Tensor sigmoid(const Tensor& a) {
 // d(max(x,0))/dx = 1 where x > 0, else 0 (0 at 0, as PyTorch). The output tells us where x > 0.
 Tensor relu(const Tensor& a) {
   Tensor out = unary_float(a, "relu", [](auto x) { return x > 0 ? x : decltype(x)(0); });
-  return record("ReluBackward", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
+  return record("Relu", {a}, out, [so = SavedTensor(out)](const Tensor& g) {
     return std::vector<Tensor>{binary_float(g, so.unpack(), "relu_backward", [](auto go, auto y) {
       return y > 0 ? go : decltype(y)(0);
     })};
@@ -49,9 +49,13 @@ constexpr double c = 0.7978845608028654;  // sqrt(2/pi)
 constexpr double k = 0.044715;
 }  // namespace
 
-Tensor gelu(const Tensor& a, const std::string& approximate) {
+void check_gelu_approximate(const std::string& approximate) {
   AG_CHECK(approximate == "none" || approximate == "tanh",
            "gelu: approximate must be \"none\" or \"tanh\", got \"{}\"", approximate);
+}
+
+Tensor gelu(const Tensor& a, const std::string& approximate) {
+  check_gelu_approximate(approximate);
   // Each form is its own branch-free loop, so the compiler can vectorize it. The tanh form uses
   // (1 + tanh u) / 2 = sigmoid(2u) = s, and 1 - tanh^2 u = 4 s (1 - s): one vectorizable exp and
   // no cancellation where tanh u is close to -1.
@@ -66,7 +70,7 @@ Tensor gelu(const Tensor& a, const std::string& approximate) {
   const bool use_tanh = approximate == "tanh";
   Tensor out = use_tanh ? unary_float(a, "gelu", [&](auto x) { return x * half_one_plus_tanh(x); })
                         : unary_float(a, "gelu", [&](auto x) { return x * cdf(x); });
-  return record("GeluBackward", {a}, out, [sa = SavedTensor(a), use_tanh, half_one_plus_tanh](const Tensor& g) {
+  return record("Gelu", {a}, out, [sa = SavedTensor(a), use_tanh, half_one_plus_tanh](const Tensor& g) {
     if (use_tanh) {
       return std::vector<Tensor>{binary_float(g, sa.unpack(), "gelu_backward", [&](auto go, auto x) {
         using T = decltype(x);
@@ -94,7 +98,7 @@ Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> m
     using T = decltype(x);
     return std::min(std::max(x, T(lo)), T(hi));
   });
-  return record("ClampBackward", {a}, out, [sa = SavedTensor(a), lo, hi](const Tensor& g) {
+  return record("Clamp", {a}, out, [sa = SavedTensor(a), lo, hi](const Tensor& g) {
     return std::vector<Tensor>{binary_float(g, sa.unpack(), "clamp_backward", [lo, hi](auto go, auto x) {
       using T = decltype(x);
       return x >= T(lo) && x <= T(hi) ? go : T(0);

@@ -32,7 +32,7 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
           }
         });
   });
-  return record("WhereBackward", {a, b}, out,
+  return record({"Where", autograd::flops::none}, {a, b}, out,
                 [c = condition, sa = a.sizes(), sb = b.sizes()](const Tensor& g) {
                   Tensor zero = zeros({}, g.dtype());
                   return std::vector<Tensor>{sum_to(where(c, g, zero), sa), sum_to(where(c, zero, g), sb)};
@@ -105,7 +105,7 @@ Tensor to_dtype(const Tensor& a, Dtype dtype) {
     });
   });
   if (!is_floating(dtype) || !is_floating(a.dtype())) return out;
-  return record("ToCopyBackward", {a}, out, [from = a.dtype()](const Tensor& g) {
+  return record({"ToCopy", autograd::flops::none}, {a}, out, [from = a.dtype()](const Tensor& g) {
     return std::vector<Tensor>{to_dtype(g, from)};
   });
 }

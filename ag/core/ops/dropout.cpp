@@ -75,7 +75,7 @@ Tensor dropout(const Tensor& a, double p, bool training, std::optional<Generator
   AG_CHECK(p >= 0 && p <= 1, "dropout: probability must be between 0 and 1, got {}", p);
   if (!training || p == 0) return a;
   const uint64_t seed = generator.value_or(default_generator()).next_u64();
-  return record("DropoutBackward", {a}, masked(a, seed, p), [seed, p](const Tensor& g) {
+  return record("Dropout", {a}, masked(a, seed, p), [seed, p](const Tensor& g) {
     return std::vector<Tensor>{masked(g, seed, p)};
   });
 }

@@ -50,7 +50,8 @@ Tensor index_select(const Tensor& a, int64_t dim_in, const Tensor& index) {
     for (int64_t o = 0; o < outer; ++o)
       gather_rows<T>(out.data_ptr<T>() + o * k * inner, x.data_ptr<T>() + o * n * inner, idx, inner);
   });
-  return record("IndexSelectBackward", {a}, out, [idx, shape = a.sizes(), outer, inner, n, k](const Tensor& g_in) {
+  return record({"IndexSelect", autograd::flops::none}, {a}, out,
+                [idx, shape = a.sizes(), outer, inner, n, k](const Tensor& g_in) {
     Tensor g = g_in.contiguous();
     Tensor grad = zeros(shape, g.dtype());
     dispatch_floating(g.dtype(), "index_select_backward", [&]<typename T>() {
@@ -91,7 +92,8 @@ Tensor gather(const Tensor& a, int64_t dim_in, const Tensor& index) {
       for (int64_t j = 0; j < m; ++j) dst[r * m + j] = src[r * n + idx[r * m + j]];
   });
   Tensor out = detail::move_end_to_dim(out_rows, dim);
-  return record("GatherBackward", {a}, out, [idx, rows_shape = rows.sizes(), dim, n, m, count](const Tensor& g) {
+  return record({"Gather", autograd::flops::none}, {a}, out,
+                [idx, rows_shape = rows.sizes(), dim, n, m, count](const Tensor& g) {
     Tensor grad_rows = zeros(rows_shape, g.dtype());
     Tensor g_rows = detail::move_dim_to_end(g, dim);
     dispatch_floating(g.dtype(), "gather_backward", [&]<typename T>() {

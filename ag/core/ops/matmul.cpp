@@ -105,7 +105,8 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b, const Tensor& layout = T
   // Each gradient is written in its operand's layout when it needs no summing over broadcast
   // dims: attention's q, k and v are permuted views of (L,B,H,D) projections, and gradients in
   // that layout turn back into (L,B,E) without a copy.
-  return record("MmBackward", {a, b}, out, [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
+  return record({"Mm", autograd::flops::matmul}, {a, b}, out,
+                [sa = SavedTensor(a), sb = SavedTensor(b)](const Tensor& g) {
     Tensor a = sa.unpack(), b = sb.unpack();
     auto grad = [&g](const Tensor& x, const Tensor& left, const Tensor& right) {
       const bool broadcast =
@@ -136,7 +137,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
     kernels::gemm(A.trans, B.trans, m, n, k, T(1), A.tensor.data_ptr<T>(), A.ld, B.tensor.data_ptr<T>(), B.ld, T(1),
                   out.data_ptr<T>(), std::max<int64_t>(n, 1));
   });
-  return record("AddmmBackward", {bias, a, b}, out,
+  return record({"Addmm", autograd::flops::addmm}, {bias, a, b}, out,
                 [sa = SavedTensor(a), sb = SavedTensor(b), bias_shape = bias.sizes()](const Tensor& g) {
                   Tensor a = sa.unpack(), b = sb.unpack();
                   // In the operands' layouts: a Linear's b is its weight's transpose, whose

@@ -78,7 +78,8 @@ Tensor sum(const Tensor& a, const Shape& dims_in, bool keepdim) {
   std::vector<int64_t> dims = normalize_dims(dims_in, a.dim(), "sum");
   Tensor kept = sum_kernel(a, dims);
   Tensor out = keepdim ? kept : kept.reshape(drop_dims(a.sizes(), dims));
-  return record("SumBackward", {a}, out, [in_shape = a.sizes(), kshape = kept.sizes()](const Tensor& g) {
+  return record({"Sum", autograd::flops::per_input<1>}, {a}, out,
+                [in_shape = a.sizes(), kshape = kept.sizes()](const Tensor& g) {
     return std::vector<Tensor>{g.reshape(kshape).expand(in_shape)};
   });
 }
@@ -122,7 +123,8 @@ std::tuple<Tensor, Tensor> max(const Tensor& a, int64_t dim_in, bool keepdim) {
   dispatch_floating(a.dtype(), "max", [&]<typename T>() {
     kernels::max_rows<T>(values.data_ptr<T>(), indices.data_ptr<int64_t>(), rows.data_ptr<T>(), count, n);
   });
-  values = record("MaxBackward", {a}, values, [indices, shape = a.sizes(), dim](const Tensor& g_in) {
+  values = record({"Max", autograd::flops::per_input<1>}, {a}, values,
+                  [indices, shape = a.sizes(), dim](const Tensor& g_in) {
     Tensor g = g_in.contiguous();
     Tensor grad_rows = zeros(detail::move_dim_to_end(zeros(shape, g.dtype()), dim).sizes(), g.dtype());
     const int64_t n = shape[dim];

@@ -9,7 +9,7 @@ Tensor Tensor::clone() const {
   detail::check_defined(*this, "clone");
   Tensor out = empty(sizes(), dtype());
   detail::copy_into(out, *this);
-  return record("CloneBackward", {*this}, out, [](const Tensor& g) { return std::vector<Tensor>{g}; });
+  return record({"Clone", autograd::flops::none}, {*this}, out, [](const Tensor& g) { return std::vector<Tensor>{g}; });
 }
 
 Tensor contiguous(const Tensor& a) {
@@ -44,7 +44,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim_in) {
     detail::copy_into(part, tensors[i]);
     offset += lengths[i];
   }
-  return record("CatBackward", tensors, out, [dim, lengths](const Tensor& g) {
+  return record({"Cat", autograd::flops::none}, tensors, out, [dim, lengths](const Tensor& g) {
     std::vector<Tensor> grads;
     int64_t offset = 0;
     for (int64_t length : lengths) {

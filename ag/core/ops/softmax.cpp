@@ -20,7 +20,7 @@ Tensor softmax_impl(const Tensor& a, int64_t dim_in, bool log, const char* op) {
     kernels::softmax_forward<T>(y.data_ptr<T>(), x.data_ptr<T>(), rows, n, log);
   });
   Tensor out = detail::move_end_to_dim(y, dim);
-  return record(log ? "LogSoftmaxBackward" : "SoftmaxBackward", {a}, out,
+  return record({log ? "LogSoftmax" : "Softmax", autograd::flops::per_output<5>}, {a}, out,
                 [sy = SavedTensor(y), dim, log, rows, n, op](const Tensor& g) {
                   Tensor y = sy.unpack();
                   Tensor dy = detail::move_dim_to_end(g, dim);

@@ -11,13 +11,7 @@ namespace ag {
 namespace {
 
 Tensor make_view(const Tensor& a, Shape shape, Shape strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = a.impl()->storage;
-  impl->shape = std::move(shape);
-  impl->strides = std::move(strides);
-  impl->offset = offset;
-  impl->dtype = a.dtype();
-  return Tensor(impl);
+  return Tensor(std::make_shared<TensorImpl>(a.impl()->storage, std::move(shape), std::move(strides), offset, a.dtype()));
 }
 
 // Fills in a single -1 and checks the element count.
@@ -52,7 +46,7 @@ Tensor view(const Tensor& a, const Shape& shape_in) {
   AG_CHECK(a.is_contiguous(), "view: the tensor of shape {} is not contiguous (e.g. after transpose); "
            "use reshape(), or call contiguous() first", shape_str(a.sizes()));
   Tensor out = make_view(a, shape, contiguous_strides(shape), a.storage_offset());
-  return record("ViewBackward", {a}, out, [in = a.sizes()](const Tensor& g) {
+  return record({"View", autograd::flops::none}, {a}, out, [in = a.sizes()](const Tensor& g) {
     return std::vector<Tensor>{g.reshape(in)};
   });
 }
@@ -73,7 +67,7 @@ Tensor transpose(const Tensor& a, int64_t d0_in, int64_t d1_in) {
   std::swap(shape[d0], shape[d1]);
   std::swap(strides[d0], strides[d1]);
   Tensor out = make_view(a, shape, strides, a.storage_offset());
-  return record("TransposeBackward", {a}, out, [d0, d1](const Tensor& g) {
+  return record({"Transpose", autograd::flops::none}, {a}, out, [d0, d1](const Tensor& g) {
     return std::vector<Tensor>{g.transpose(d0, d1)};
   });
 }
@@ -94,7 +88,7 @@ Tensor permute(const Tensor& a, const Shape& dims_in) {
     inverse[dims[i]] = static_cast<int64_t>(i);
   }
   Tensor out = make_view(a, shape, strides, a.storage_offset());
-  return record("PermuteBackward", {a}, out, [inverse](const Tensor& g) {
+  return record({"Permute", autograd::flops::none}, {a}, out, [inverse](const Tensor& g) {
     return std::vector<Tensor>{g.permute(inverse)};
   });
 }
@@ -114,7 +108,7 @@ Tensor slice(const Tensor& a, int64_t dim_in, int64_t start, int64_t end, int64_
   shape[dim] = end == start ? 0 : (end - start - 1) / step + 1;  // ceil, without overflow for a huge step
   strides[dim] *= step;
   Tensor out = make_view(a, shape, strides, a.storage_offset() + start * a.stride(dim));
-  return record("SliceBackward", {a}, out, [in = a.sizes(), dim, start, end, step](const Tensor& g) {
+  return record({"Slice", autograd::flops::none}, {a}, out, [in = a.sizes(), dim, start, end, step](const Tensor& g) {
     Tensor grad = zeros(in, g.dtype());
     grad.slice(dim, start, end, step).copy_(g);
     return std::vector<Tensor>{grad};
@@ -142,7 +136,7 @@ Tensor select(const Tensor& a, int64_t dim_in, int64_t index) {
   shape.erase(shape.begin() + dim);
   strides.erase(strides.begin() + dim);
   Tensor out = make_view(a, shape, strides, a.storage_offset() + index * a.stride(dim));
-  return record("SelectBackward", {a}, out, [in = a.sizes(), dim, index](const Tensor& g) {
+  return record({"Select", autograd::flops::none}, {a}, out, [in = a.sizes(), dim, index](const Tensor& g) {
     Tensor grad = zeros(in, g.dtype());
     grad.select(dim, index).copy_(g);
     return std::vector<Tensor>{grad};
@@ -157,7 +151,7 @@ Tensor unsqueeze(const Tensor& a, int64_t dim_in) {
   shape.insert(shape.begin() + dim, 1);
   strides.insert(strides.begin() + dim, stride);
   Tensor out = make_view(a, shape, strides, a.storage_offset());
-  return record("UnsqueezeBackward", {a}, out, [dim](const Tensor& g) {
+  return record({"Unsqueeze", autograd::flops::none}, {a}, out, [dim](const Tensor& g) {
     return std::vector<Tensor>{g.squeeze(dim)};
   });
 }
@@ -172,7 +166,7 @@ Tensor squeeze(const Tensor& a, int64_t dim_in) {
   shape.erase(shape.begin() + dim);
   strides.erase(strides.begin() + dim);
   Tensor out = make_view(a, shape, strides, a.storage_offset());
-  return record("SqueezeBackward", {a}, out, [dim](const Tensor& g) {
+  return record({"Squeeze", autograd::flops::none}, {a}, out, [dim](const Tensor& g) {
     return std::vector<Tensor>{g.unsqueeze(dim)};
   });
 }
@@ -196,7 +190,7 @@ Tensor expand(const Tensor& a, const Shape& shape_in) {
   }
   if (shape == a.sizes()) return a;
   Tensor out = make_view(a, shape, strides, a.storage_offset());
-  return record("ExpandBackward", {a}, out, [in = a.sizes()](const Tensor& g) {
+  return record({"Expand", autograd::flops::none}, {a}, out, [in = a.sizes()](const Tensor& g) {
     return std::vector<Tensor>{sum_to(g, in)};
   });
 }
