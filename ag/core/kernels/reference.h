@@ -4,8 +4,8 @@
 // the fast kernel it stands for:
 //   gemm                  core/kernels/gemm.h (OpenBLAS)         matmul, and Linear's addmm
 //   softmax_*             core/kernels/softmax.h (vectorized)    softmax, log_softmax
-//   layer_norm_*          nn/kernels/layer_norm.h                F::layer_norm, nn::LayerNorm
-//   attention_softmax_*   nn/kernels/attention.h                 scaled_dot_product_attention
+// nn's fused ops keep their reference loops beside their fast kernels, one op in one file
+// (ag/nn/functional/layer_norm.cpp, attention.cpp), and consult the same switch.
 // ag::set_reference_kernels(true), or AG_REFERENCE_KERNELS=1 in the environment, makes each fast
 // kernel hand its work to the reference here, so a model can be run both ways and compared: when
 // they disagree, the fast kernel is wrong (tests/core/test_reference_kernels.cpp and
@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "ag/core/flag_guard.h"
+
 namespace ag {
 
 // On for every thread while set; starts as AG_REFERENCE_KERNELS says.
@@ -23,17 +25,8 @@ void set_reference_kernels(bool enabled);
 bool reference_kernels_enabled();
 
 // Sets the switch for a scope and restores it after: { ag::ReferenceKernelsGuard plain; model(x); }
-class ReferenceKernelsGuard {
- public:
-  explicit ReferenceKernelsGuard(bool enabled = true) : previous_(reference_kernels_enabled()) {
-    set_reference_kernels(enabled);
-  }
-  ~ReferenceKernelsGuard() { set_reference_kernels(previous_); }
-  ReferenceKernelsGuard(const ReferenceKernelsGuard&) = delete;
-  ReferenceKernelsGuard& operator=(const ReferenceKernelsGuard&) = delete;
-
- private:
-  bool previous_;
+struct ReferenceKernelsGuard : FlagGuard<reference_kernels_enabled, set_reference_kernels> {
+  explicit ReferenceKernelsGuard(bool enabled = true) : FlagGuard(enabled) {}
 };
 
 }  // namespace ag
@@ -86,70 +79,6 @@ void softmax_backward(T* dx, const T* y, const T* dy, int64_t rows, int64_t n, b
     T dot = 0;
     for (int64_t i = 0; i < n; ++i) dot += log ? dyr[i] : dyr[i] * yr[i];
     for (int64_t i = 0; i < n; ++i) dxr[i] = log ? dyr[i] - std::exp(yr[i]) * dot : yr[i] * (dyr[i] - dot);
-  }
-}
-
-// Each row of n: mean, biased variance, rstd = 1 / sqrt(var + eps), y = (x - mean) rstd w + b.
-// w and b may be null (no affine); mean and rstd are kept for backward.
-template <typename T>
-void layer_norm_forward(T* y, T* mean, T* rstd, const T* x, const T* w, const T* b, int64_t rows, int64_t n,
-                        double eps) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* xr = x + r * n;
-    T sum = 0;
-    for (int64_t i = 0; i < n; ++i) sum += xr[i];
-    mean[r] = sum / n;
-    T squares = 0;
-    for (int64_t i = 0; i < n; ++i) squares += (xr[i] - mean[r]) * (xr[i] - mean[r]);
-    rstd[r] = T(1) / std::sqrt(squares / n + T(eps));
-    for (int64_t i = 0; i < n; ++i)
-      y[r * n + i] = (xr[i] - mean[r]) * rstd[r] * (w ? w[i] : T(1)) + (b ? b[i] : T(0));
-  }
-}
-
-// With xhat = (x - mean) rstd and g = dy w:  dx = rstd (g - mean(g) - xhat mean(g xhat)),
-// dw = sum over rows of dy xhat, db = sum over rows of dy. Results are added into dx, dw, db (which
-// the caller zeroes); a null output is not wanted.
-template <typename T>
-void layer_norm_backward(T* dx, T* dw, T* db, const T* dy, const T* x, const T* w, const T* mean, const T* rstd,
-                         int64_t rows, int64_t n) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* xr = x + r * n;
-    const T* dyr = dy + r * n;
-    T g_sum = 0, g_xhat_sum = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      const T xhat = (xr[i] - mean[r]) * rstd[r], g = dyr[i] * (w ? w[i] : T(1));
-      g_sum += g;
-      g_xhat_sum += g * xhat;
-      if (dw) dw[i] += dyr[i] * xhat;
-      if (db) db[i] += dyr[i];
-    }
-    for (int64_t i = 0; i < n && dx; ++i) {
-      const T xhat = (xr[i] - mean[r]) * rstd[r], g = dyr[i] * (w ? w[i] : T(1));
-      dx[r * n + i] += rstd[r] * (g - g_sum / n - xhat * g_xhat_sum / n);
-    }
-  }
-}
-
-// Attention's middle step for rows of S scores: z_s = scale x_s + bias_s, with z_s = -inf for keys
-// hidden by the bias or, when causal, after the query's position l = r % L; then y = softmax(z),
-// and y = 0 for a row that hides every key. The bias row r starts at bias + bias_row_offset[r],
-// its keys bias_col_stride apart (bias may be null).
-template <typename T>
-void attention_softmax_forward(T* y, const T* x, const T* bias, const int64_t* bias_row_offset,
-                               int64_t bias_col_stride, int64_t rows, int64_t L, int64_t S, T scale, bool causal) {
-  constexpr T neg_inf = -std::numeric_limits<T>::infinity();
-  for (int64_t r = 0; r < rows; ++r) {
-    T* yr = y + r * S;
-    T m = neg_inf;
-    for (int64_t s = 0; s < S; ++s) {
-      const bool hidden = causal && s > r % L;
-      yr[s] = hidden ? neg_inf : scale * x[r * S + s] + (bias ? bias[bias_row_offset[r] + s * bias_col_stride] : T(0));
-      m = std::max(m, yr[s]);
-    }
-    T total = 0;
-    for (int64_t s = 0; s < S; ++s) total += m == neg_inf ? T(0) : std::exp(yr[s] - m);
-    for (int64_t s = 0; s < S; ++s) yr[s] = m == neg_inf ? T(0) : std::exp(yr[s] - m) / total;
   }
 }
 

@@ -1,4 +1,6 @@
-// Row-wise softmax and log-softmax over contiguous rows of length n, forward and backward.
+// Row-wise softmax and log-softmax over contiguous rows of length n, forward and backward, and the
+// two steps of a numerically stable softmax row that nn's fused kernels (attention's softmax,
+// cross-entropy) share: the row maximum, then exp(x - max) and its sum.
 //
 // Numerically stable: subtract the row maximum before exponentiating, so exp never overflows.
 //   softmax:      y_i = exp(x_i - m) / sum_j exp(x_j - m)
@@ -17,6 +19,28 @@
 
 namespace ag::kernels {
 
+// `omp simd reduction` lets the compiler vectorize the max and the sums (it may not reorder float
+// adds on its own).
+template <typename T>
+T row_max(const T* x, int64_t n) {
+  T m = -std::numeric_limits<T>::infinity();
+#pragma omp simd reduction(max : m)
+  for (int64_t i = 0; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+// y_i = exp(x_i - shift), returning sum_i y_i. y may be x.
+template <typename T>
+T exp_shifted(T* y, const T* x, int64_t n, T shift) {
+  T total = 0;
+#pragma omp simd reduction(+ : total)
+  for (int64_t i = 0; i < n; ++i) {
+    y[i] = fast_exp(x[i] - shift);
+    total += y[i];
+  }
+  return total;
+}
+
 template <typename T>
 void softmax_forward(T* y, const T* x, int64_t rows, int64_t n, bool log) {
   if (reference_kernels_enabled()) return reference::softmax_forward(y, x, rows, n, log);
@@ -24,18 +48,9 @@ void softmax_forward(T* y, const T* x, int64_t rows, int64_t n, bool log) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* xr = x + r * n;
     T* yr = y + r * n;
-    // `omp simd reduction` lets the compiler vectorize the max and the sums (it may not reorder
-    // float adds on its own).
-    T m = -std::numeric_limits<T>::infinity();
-#pragma omp simd reduction(max : m)
-    for (int64_t i = 0; i < n; ++i) m = xr[i] > m ? xr[i] : m;
+    T m = row_max(xr, n);
     if (m == -std::numeric_limits<T>::infinity()) m = 0;  // an all -inf row: keep exp finite
-    T total = 0;
-#pragma omp simd reduction(+ : total)
-    for (int64_t i = 0; i < n; ++i) {
-      yr[i] = fast_exp(xr[i] - m);
-      total += yr[i];
-    }
+    const T total = exp_shifted(yr, xr, n, m);
     if (log) {
       T log_total = std::log(total);
 #pragma omp simd

@@ -1,19 +1,103 @@
-// Scaled dot-product attention: two batched matmuls around the fused attention_softmax, whose
-// forward (nn/kernels/attention.h) and backward are both here.
+// Scaled dot-product attention: two batched matmuls around attention_softmax, a fused op whose
+// reference loop, fast kernel and autograd glue are all here, in that order.
+//
+// The fused middle of attention: from raw scores to attention weights in one pass per row,
+//     y = softmax(scale * x + bias)   with an optional causal mask,
+// where x = q k^T comes from a batched gemm. Doing scale, bias, causal mask and softmax together
+// reads and writes the (rows, S) scores once instead of four times.
+//
+// Rows are the query positions of every (batch, head): row r is query l = r % L. A key position s is
+// hidden from query l when the bias there is -inf or, with `causal`, when s > l (PyTorch's
+// is_causal: the mask is the lower triangle of an (L,S) matrix, aligned top-left).
+//
+// A row that sees no key at all (every entry -inf) gets all-zero weights, not NaN: softmax over an
+// empty set is taken to be the zero vector. The backward, dx_i = y_i (dy_i - sum_j dy_j y_j)
+// (core/kernels/softmax.h's softmax_backward, reused as is), then gives zero there too.
 #include "ag/nn/functional/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "ag/core/autograd/function.h"
 #include "ag/core/factory.h"
+#include "ag/core/kernels/reference.h"
 #include "ag/core/kernels/softmax.h"
+#include "ag/core/kernels/strided_loop.h"
 #include "ag/core/ops.h"
-#include "ag/nn/kernels/attention.h"
 
 namespace ag::nn::functional {
 
 namespace {
+
+// ---- reference loop: the formula one element at a time (ag::set_reference_kernels) -----------------
+namespace reference {
+
+// Attention's middle step for rows of S scores: z_s = scale x_s + bias_s, with z_s = -inf for keys
+// hidden by the bias or, when causal, after the query's position l = r % L; then y = softmax(z),
+// and y = 0 for a row that hides every key. The bias row r starts at bias + bias_row_offset[r],
+// its keys bias_col_stride apart (bias may be null).
+template <typename T>
+void attention_softmax_forward(T* y, const T* x, const T* bias, const int64_t* bias_row_offset,
+                               int64_t bias_col_stride, int64_t rows, int64_t L, int64_t S, T scale, bool causal) {
+  constexpr T neg_inf = -std::numeric_limits<T>::infinity();
+  for (int64_t r = 0; r < rows; ++r) {
+    T* yr = y + r * S;
+    T m = neg_inf;
+    for (int64_t s = 0; s < S; ++s) {
+      const bool hidden = causal && s > r % L;
+      yr[s] = hidden ? neg_inf : scale * x[r * S + s] + (bias ? bias[bias_row_offset[r] + s * bias_col_stride] : T(0));
+      m = std::max(m, yr[s]);
+    }
+    T total = 0;
+    for (int64_t s = 0; s < S; ++s) total += m == neg_inf ? T(0) : std::exp(yr[s] - m);
+    for (int64_t s = 0; s < S; ++s) yr[s] = m == neg_inf ? T(0) : std::exp(yr[s] - m) / total;
+  }
+}
+
+}  // namespace reference
+
+// ---- fast kernel -----------------------------------------------------------------------------------
+using kernels::kParallelGrain;
+
+// y, x: (rows, S) contiguous. bias: null, or row r starts at bias + bias_row_offset[r] with
+// consecutive keys bias_col_stride apart (0 when the bias is broadcast along keys).
+template <typename T>
+void attention_softmax_forward(T* y, const T* x, const T* bias, const int64_t* bias_row_offset,
+                               int64_t bias_col_stride, int64_t rows, int64_t L, int64_t S, T scale,
+                               bool causal) {
+  if (reference_kernels_enabled())
+    return reference::attention_softmax_forward(y, x, bias, bias_row_offset, bias_col_stride, rows, L, S, scale, causal);
+  constexpr T neg_inf = -std::numeric_limits<T>::infinity();
+#pragma omp parallel for schedule(static) if (rows * S >= kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * S;
+    T* yr = y + r * S;
+    const T* br = bias ? bias + bias_row_offset[r] : nullptr;
+    const int64_t visible = causal ? std::min(S, r % L + 1) : S;  // keys [0, visible) may be seen
+    // Scores first, in a loop of its own per bias layout so that each one vectorizes.
+    if (!br) {
+#pragma omp simd
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s];
+    } else if (bias_col_stride == 1) {
+#pragma omp simd
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s] + br[s];
+    } else {
+      for (int64_t s = 0; s < visible; ++s) yr[s] = scale * xr[s] + br[s * bias_col_stride];
+    }
+    const T m = kernels::row_max(yr, visible);
+    if (m == neg_inf) {  // nothing to attend to
+      std::fill(yr, yr + S, T(0));
+      continue;
+    }
+    const T inv = T(1) / kernels::exp_shifted(yr, yr, visible, m);
+#pragma omp simd
+    for (int64_t s = 0; s < visible; ++s) yr[s] *= inv;
+    std::fill(yr + visible, yr + S, T(0));
+  }
+}
+
+// ---- autograd glue ---------------------------------------------------------------------------------
 
 // Where each row of `t` (every index but the last) starts, in elements from t's first element.
 // `t` may be any view, e.g. a (L,S) mask expanded to (B,H,L,S) with zero strides.
@@ -67,12 +151,12 @@ Tensor attention_softmax(const Tensor& scores, const Tensor& bias, double scale,
   const std::vector<int64_t> offsets = b.defined() ? row_offsets(b) : std::vector<int64_t>();
   Tensor y = empty(x.sizes(), x.dtype());
   dispatch_floating(x.dtype(), "attention_softmax", [&]<typename T>() {
-    kernels::attention_softmax_forward<T>(y.data_ptr<T>(), x.data_ptr<T>(), b.defined() ? b.data_ptr<T>() : nullptr,
+    attention_softmax_forward<T>(y.data_ptr<T>(), x.data_ptr<T>(), b.defined() ? b.data_ptr<T>() : nullptr,
                                           offsets.data(), b.defined() ? b.stride(-1) : 0, rows, L, S,
                                           static_cast<T>(scale), is_causal);
   });
   const bool grad_bias = bias.defined() && bias.requires_grad();
-  return record("AttentionSoftmaxBackward", {scores, bias}, y,
+  return record({"AttentionSoftmax", autograd::flops::per_output<5>}, {scores, bias}, y,
                 [sy = SavedTensor(y), scale, grad_bias, bias_shape = bias.defined() ? bias.sizes() : Shape()](
                     const Tensor& grad) {
                   Tensor y = sy.unpack(), dy = grad.contiguous();

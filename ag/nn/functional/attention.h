@@ -3,7 +3,7 @@
 // for any number of leading batch dims, e.g. (batch, heads):
 //     q (..,L,E) x k (..,S,E)^T -> scores (..,L,S);  weights (..,L,S) x v (..,S,Ev) -> (..,L,Ev)
 // The two products are batched BLAS gemms (ag::matmul over transposed views, no copies); scale,
-// mask and softmax in between are one fused kernel (nn/kernels/attention.h) with its own backward.
+// mask and softmax in between are one fused op (attention.cpp: reference loop, kernel, backward).
 //
 // Masks follow torch.nn.functional.scaled_dot_product_attention: a bool mask says where attention
 // may go (true = take part); a float mask is added to the scores (-inf hides a key, other values

@@ -6,7 +6,7 @@
 namespace ag::nn::functional {
 
 // x (..., *normalized_shape) -> same shape. weight and bias have normalized_shape, or are
-// undefined (no affine). A fused kernel (nn/kernels/layer_norm.h) with its own backward; checked
+// undefined (no affine). A fused kernel with its own backward (layer_norm.cpp); checked
 // against the composed (x - mean) / sqrt(var + eps) * w + b in tests/nn/test_layers.cpp.
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight = Tensor(),
                   const Tensor& bias = Tensor(), double eps = 1e-5);

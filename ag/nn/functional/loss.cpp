@@ -1,12 +1,16 @@
-// Losses (see loss.h). cross_entropy is a fused kernel with its own backward
-// (nn/kernels/cross_entropy.h), checked against log_softmax + nll_loss in tests/nn/test_loss.cpp;
-// nll_loss and mse_loss are composed from ag ops, which differentiate them.
+// Losses (see loss.h). cross_entropy is a fused op, its kernels and backward below beside its glue,
+// checked against log_softmax + nll_loss in tests/nn/test_loss.cpp; nll_loss and mse_loss are
+// composed from ag ops, which differentiate them.
 #include "ag/nn/functional/loss.h"
+
+#include <algorithm>
+#include <cmath>
 
 #include "ag/core/autograd/function.h"
 #include "ag/core/factory.h"
+#include "ag/core/kernels/softmax.h"
+#include "ag/core/kernels/strided_loop.h"
 #include "ag/core/ops.h"
-#include "ag/nn/kernels/cross_entropy.h"
 
 namespace ag {
 
@@ -84,21 +88,75 @@ Tensor reduce(const Tensor& losses, Reduction reduction, double count, const Sha
   return losses.sum() / count;  // count 0 (all ignored) gives 0/0 = NaN, as PyTorch
 }
 
+// Cross-entropy over rows of C logits with integer targets: log-softmax and the negative
+// log-likelihood fused, so the (rows, C) log-probabilities are never stored.
+//
+// With lse = log(sum_j exp(x_j)) (computed after subtracting the row max, so exp cannot overflow),
+// -log p_j = lse - x_j. With label smoothing eps the target distribution is
+// q_j = (1 - eps) [j == t] + eps / C, and as PyTorch:
+//   loss = sum_j q_j (-log p_j) = (1 - eps) (lse - x_t) + eps (lse - mean_j x_j)
+//   dloss/dx_j = p_j - q_j = exp(x_j - lse) - eps / C - (1 - eps) [j == t]
+// A row whose target is ignore_index has loss 0 and gradient 0. Forward keeps lse per row, so
+// backward recomputes p from the logits instead of saving a (rows, C) softmax.
+using kernels::kParallelGrain;
+using kernels::fast_exp;
+
+template <typename T>
+void cross_entropy_forward(T* loss, T* lse, const T* logits, const int64_t* targets, int64_t rows, int64_t C,
+                           int64_t ignore_index, double label_smoothing) {
+  const T eps = T(label_smoothing);
+#pragma omp parallel for schedule(static) if (rows * C >= kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = logits + r * C;
+    const T m = kernels::row_max(xr, C);
+    T total = 0, x_sum = 0;  // exp(x - m) is summed here without being stored, beside the logits' sum
+#pragma omp simd reduction(+ : total, x_sum)
+    for (int64_t j = 0; j < C; ++j) {
+      total += fast_exp(xr[j] - m);
+      x_sum += xr[j];
+    }
+    lse[r] = m + std::log(total);
+    const int64_t t = targets[r];
+    loss[r] = t == ignore_index ? T(0) : (1 - eps) * (lse[r] - xr[t]) + eps * (lse[r] - x_sum / C);
+  }
+}
+
+// dlogits = dloss[r] * (p - q) per row; dloss holds each row's upstream gradient.
+template <typename T>
+void cross_entropy_backward(T* dlogits, const T* dloss, const T* logits, const T* lse, const int64_t* targets,
+                            int64_t rows, int64_t C, int64_t ignore_index, double label_smoothing) {
+  const T eps = T(label_smoothing);
+#pragma omp parallel for schedule(static) if (rows * C >= kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = logits + r * C;
+    T* dxr = dlogits + r * C;
+    const int64_t t = targets[r];
+    if (t == ignore_index) {
+      std::fill(dxr, dxr + C, T(0));
+      continue;
+    }
+    const T scale = dloss[r], shift = lse[r], uniform = eps / C;
+#pragma omp simd
+    for (int64_t j = 0; j < C; ++j) dxr[j] = scale * (fast_exp(xr[j] - shift) - uniform);
+    dxr[t] -= dloss[r] * (1 - eps);
+  }
+}
+
 // (rows, C) logits -> (rows) losses, fused forward and backward.
 Tensor cross_entropy_rows(const Tensor& logits, const Tensor& target, int64_t ignore_index, double smoothing) {
   Tensor x = logits.contiguous();
   const int64_t rows = x.size(0), C = x.size(1);
   Tensor loss = empty({rows}, x.dtype()), lse = empty({rows}, x.dtype());
   dispatch_floating(x.dtype(), "cross_entropy", [&]<typename T>() {
-    kernels::cross_entropy_forward<T>(loss.data_ptr<T>(), lse.data_ptr<T>(), x.data_ptr<T>(),
+    cross_entropy_forward<T>(loss.data_ptr<T>(), lse.data_ptr<T>(), x.data_ptr<T>(),
                                       target.data_ptr<int64_t>(), rows, C, ignore_index, smoothing);
   });
-  return record("CrossEntropyBackward", {logits}, loss,
+  return record({"CrossEntropy", autograd::flops::per_input<5>}, {logits}, loss,
                 [sx = SavedTensor(x), lse, target, ignore_index, smoothing](const Tensor& grad) {
                   Tensor x = sx.unpack(), g = grad.contiguous();
                   Tensor dx = empty(x.sizes(), x.dtype());
                   dispatch_floating(x.dtype(), "cross_entropy_backward", [&]<typename T>() {
-                    kernels::cross_entropy_backward<T>(dx.data_ptr<T>(), g.data_ptr<T>(), x.data_ptr<T>(),
+                    cross_entropy_backward<T>(dx.data_ptr<T>(), g.data_ptr<T>(), x.data_ptr<T>(),
                                                        lse.data_ptr<T>(), target.data_ptr<int64_t>(), x.size(0),
                                                        x.size(1), ignore_index, smoothing);
                   });
