@@ -33,6 +33,8 @@ Tensor sigmoid(const Tensor& a);
 Tensor relu(const Tensor& a);
 // approximate = "none" (x * Phi(x), the erf form) or "tanh" (the tanh approximation), as torch.
 Tensor gelu(const Tensor& a, const std::string& approximate = "none");
+// Throws unless gelu accepts `approximate` (nn::GELU checks its options with it when built).
+void check_gelu_approximate(const std::string& approximate);
 Tensor clamp(const Tensor& a, std::optional<double> min, std::optional<double> max);
 // where(condition, a, b): a where condition is true, else b; all three broadcast together.
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);

@@ -5,10 +5,8 @@
 #include <pmmintrin.h>
 #include <xmmintrin.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <string>
 
 #include "ag/core/error.h"
 
@@ -44,17 +42,18 @@ void set_num_threads(int threads) {
 
 int get_num_threads() { return omp_get_max_threads(); }
 
+int default_num_threads() {
+  if (const char* env = std::getenv("AG_NUM_THREADS")) {
+    char* end = nullptr;
+    const long threads = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && threads >= 1 && threads <= 4096) return static_cast<int>(threads);
+  }
+  return omp_get_max_threads();
+}
+
 void configure_threads_once() {
   if (threads_configured) return;  // the program chose already
-  // AG_NUM_THREADS, else OpenMP's default; a bad value keeps the default rather than failing.
-  int threads = omp_get_max_threads();
-  if (const char* env = std::getenv("AG_NUM_THREADS")) {
-    try {
-      threads = std::max(1, std::stoi(env));
-    } catch (const std::exception&) {
-    }
-  }
-  set_num_threads(threads);
+  set_num_threads(default_num_threads());
 }
 
 }  // namespace ag

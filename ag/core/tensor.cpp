@@ -93,6 +93,15 @@ Tensor& Tensor::requires_grad_(bool requires_grad) {
 
 const Tensor& Tensor::grad() const { return state("grad").grad; }
 Tensor& Tensor::mutable_grad() const { return state("mutable_grad").grad; }
+
+void zero_grad(const std::vector<Tensor>& params, bool set_to_none) {
+  NoGradGuard no_grad;
+  for (const Tensor& p : params) {
+    Tensor& grad = p.mutable_grad();
+    if (set_to_none) grad = Tensor();
+    else if (grad.defined()) grad.zero_();
+  }
+}
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return state("grad_fn").grad_fn; }
 bool Tensor::is_leaf() const { return state("is_leaf").grad_fn == nullptr; }
 bool Tensor::retains_grad() const { return state("retains_grad").retains_grad; }
@@ -130,11 +139,7 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
 Tensor Tensor::detach() const {
   state("detach");
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = impl_->storage;
-  impl->shape = impl_->shape;
-  impl->strides = impl_->strides;
-  impl->offset = impl_->offset;
-  impl->dtype = impl_->dtype;
+  impl->share_data(*impl_);
   return Tensor(impl);
 }
 

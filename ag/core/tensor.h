@@ -159,6 +159,11 @@ class Tensor {
   std::shared_ptr<TensorImpl> impl_;
 };
 
+// Clears the gradients of `params`, for Module::zero_grad and Optimizer::zero_grad: with set_to_none
+// (the default, as in PyTorch 2) they are dropped and the next backward allocates fresh ones; else
+// each defined gradient is filled with zeros in place.
+void zero_grad(const std::vector<Tensor>& params, bool set_to_none = true);
+
 // The state behind a Tensor handle. Learners: this struct *is* a tensor.
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -166,6 +171,15 @@ struct TensorImpl {
   Shape strides;  // in elements
   int64_t offset = 0;  // in elements
   Dtype dtype = kFloat32;
+
+  // Makes this impl show `from`'s data (the five fields above), leaving the autograd state below.
+  void share_data(const TensorImpl& from) {
+    storage = from.storage;
+    shape = from.shape;
+    strides = from.strides;
+    offset = from.offset;
+    dtype = from.dtype;
+  }
 
   // Autograd. A leaf that requires grad gets `grad` filled in by backward through its
   // AccumulateGrad node (created on first use, held weakly here). A non-leaf has a grad_fn.

@@ -10,8 +10,7 @@ Tensor TanhImpl::forward(const Tensor& x) { return tanh(x); }
 Tensor SigmoidImpl::forward(const Tensor& x) { return sigmoid(x); }
 
 GELUImpl::GELUImpl(const GELUOptions& options_) : Cloneable("GELU"), options(options_) {
-  AG_CHECK(options.approximate() == "none" || options.approximate() == "tanh",
-           "GELU: approximate must be \"none\" or \"tanh\", got \"{}\"", options.approximate());
+  check_gelu_approximate(options.approximate());
 }
 
 Tensor GELUImpl::forward(const Tensor& x) { return gelu(x, options.approximate()); }

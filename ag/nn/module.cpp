@@ -24,13 +24,8 @@ std::string join_name(const std::string& prefix, const std::string& name) {
 // Points t's impl at new data, as PyTorch's `t.data = data`: every handle to t sees it, the
 // autograd flags stay, and the old gradient (of the old dtype) is dropped.
 void set_data(const Tensor& t, const Tensor& data) {
-  TensorImpl* impl = t.impl();
-  impl->storage = data.impl()->storage;
-  impl->shape = data.sizes();
-  impl->strides = data.strides();
-  impl->offset = data.storage_offset();
-  impl->dtype = data.dtype();
-  impl->grad = Tensor();
+  t.impl()->share_data(*data.impl());
+  t.impl()->grad = Tensor();
 }
 
 }  // namespace
@@ -137,14 +132,7 @@ void Module::train(bool on) {
   for (auto& [name, child] : children_) child->train(on);
 }
 
-void Module::zero_grad(bool set_to_none) {
-  NoGradGuard no_grad;
-  for (const Tensor& p : parameters()) {
-    Tensor& grad = p.mutable_grad();
-    if (set_to_none) grad = Tensor();
-    else if (grad.defined()) grad.zero_();
-  }
-}
+void Module::zero_grad(bool set_to_none) { ag::zero_grad(parameters(), set_to_none); }
 
 int64_t Module::num_parameters() const {
   int64_t total = 0;

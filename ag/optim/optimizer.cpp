@@ -56,16 +56,7 @@ std::vector<Tensor> Optimizer::parameters() const {
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
-  for (ParamGroup& group : param_groups_) {
-    for (Tensor& p : group.params) {
-      Tensor& grad = p.mutable_grad();
-      if (set_to_none) {
-        grad = Tensor();
-      } else if (grad.defined()) {
-        grad.zero_();
-      }
-    }
-  }
+  for (const ParamGroup& group : param_groups_) ag::zero_grad(group.params, set_to_none);
 }
 
 Tensor Optimizer::checked_grad(const Tensor& param, size_t index) const {
