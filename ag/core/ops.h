@@ -96,7 +96,7 @@ std::vector<Tensor> chunk(const Tensor& a, int64_t chunks, int64_t dim = 0);
 // ---- indexing (core/ops/index.cpp) --------------------------------------------------------------
 // Rows of `a` along dim picked by the int64 `index` (1-D). Backward scatter-adds into those rows.
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
-// weight (V,C) looked up by int64 indices of any shape (...) -> (...,C): the embedding gather.
+// weight (V,E) looked up by int64 indices of any shape (...) -> (...,E): the embedding gather.
 Tensor embedding(const Tensor& weight, const Tensor& indices);
 // out[i] = a[i, index[i]] along dim, as torch.gather with an index of a's shape but size 1 in dim.
 Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);

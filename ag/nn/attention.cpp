@@ -13,7 +13,7 @@ namespace F = functional;
 
 namespace {
 
-// (T,B,H,D) -> (B,H,T,D), or (B,T,H,D) -> (B,H,T,D) with batch_first: a view, no copy.
+// (L,B,H,D) -> (B,H,L,D), or (B,L,H,D) -> (B,H,L,D) with batch_first: a view, no copy.
 Tensor heads_first(const Tensor& x, bool batch_first) {
   return batch_first ? x.permute({0, 2, 1, 3}) : x.permute({1, 2, 0, 3});
 }
@@ -136,7 +136,7 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward_cached(const Tensor& 
   // Three projections, also for self-attention with the packed (3E,E) weight: one gemm into (N,3E)
   // would slice q, k and v out as views, and backward would then build three zero-filled (N,3E)
   // gradients and add them. Apart, each gradient is just the (N,E) its gemm needs.
-  Tensor q = heads_first(split(project(q_in, 0)), bf), k, v;  // (B,H,T,D)
+  Tensor q = heads_first(split(project(q_in, 0)), bf), k, v;  // (B,H,L,D)
   if (key.defined()) {
     AG_CHECK(k_in.dim() == 3 && v_in.dim() == 3 && k_in.size(batch_dim) == B && v_in.size(batch_dim) == B &&
                  k_in.size(time_dim) == v_in.size(time_dim) && k_in.size(-1) == options.kdim() &&

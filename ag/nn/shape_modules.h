@@ -1,5 +1,5 @@
 // Small modules for a Sequential, as libtorch's: Identity (x -> x), Flatten (a range of dims into
-// one, e.g. (N,C,H,W) -> (N,C*H*W)) and Functional (any Tensor -> Tensor function as a layer):
+// one, e.g. (N,d1,d2,d3) -> (N,d1*d2*d3)) and Functional (any Tensor -> Tensor function as a layer):
 //     nn::Sequential net(nn::Flatten(), nn::Linear(12, 4), nn::Functional([](const Tensor& x) { return x * 2; }));
 #pragma once
 #include <functional>

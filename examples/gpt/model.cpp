@@ -39,12 +39,12 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const ModelConfig& config)
 }
 
 Tensor CausalSelfAttentionImpl::forward(const Tensor& x, nn::KVCache* cache) {
-  const int64_t B = x.size(0), T = x.size(1), C = x.size(2), H = n_head, D = C / H;
-  // q, k and v through their own rows of c_attn's (3C,C) weight: one (B,T,3C) product sliced into
-  // three would make backward add three zero-padded (B,T,3C) gradients (see nn::MultiheadAttention).
+  const int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = n_head, D = E / H;
+  // q, k and v through their own rows of c_attn's (3E,E) weight: one (B,T,3E) product sliced into
+  // three would make backward add three zero-padded (B,T,3E) gradients (see nn::MultiheadAttention).
   auto project = [&](int64_t which) {
-    const Tensor w = c_attn->weight.narrow(0, which * C, C);
-    const Tensor b = c_attn->bias.defined() ? c_attn->bias.narrow(0, which * C, C) : Tensor();
+    const Tensor w = c_attn->weight.narrow(0, which * E, E);
+    const Tensor b = c_attn->bias.defined() ? c_attn->bias.narrow(0, which * E, E) : Tensor();
     return F::linear(x, w, b).reshape({B, T, H, D}).transpose(1, 2);  // (B,H,T,D)
   };
   Tensor q = project(0), k = project(1), v = project(2);
@@ -66,7 +66,7 @@ Tensor CausalSelfAttentionImpl::forward(const Tensor& x, nn::KVCache* cache) {
   }
   const double p = is_training() ? dropout : 0.0;
   Tensor y = F::scaled_dot_product_attention(q, k, v, mask, p, /*is_causal=*/past == 0 && T > 1);  // (B,H,T,D)
-  return resid_dropout(c_proj(y.transpose(1, 2).reshape({B, T, C})));
+  return resid_dropout(c_proj(y.transpose(1, 2).reshape({B, T, E})));
 }
 
 MlpImpl::MlpImpl(const ModelConfig& config) : Module("MLP") {
@@ -122,10 +122,10 @@ Tensor GPTImpl::forward(const Tensor& tokens, Cache* cache) {
   AG_CHECK(T > 0 && past + T <= config.block_size,
            "GPT: {} tokens after {} cached ones do not fit the context of {} tokens", T, past, config.block_size);
   const Tensor positions = ag::arange(static_cast<double>(past), static_cast<double>(past + T), 1.0, ag::kInt64);
-  Tensor x = transformer->drop(transformer->wte(tokens) + transformer->wpe(positions));  // (B,T,C)
+  Tensor x = transformer->drop(transformer->wte(tokens) + transformer->wpe(positions));  // (B,T,E)
   for (size_t i = 0; i < transformer->blocks.size(); ++i)
     x = transformer->blocks[i]->forward(x, cache ? &(*cache)[i] : nullptr);
-  return F::linear(transformer->ln_f(x), transformer->wte->weight);  // tied lm_head: (B,T,C) -> (B,T,V)
+  return F::linear(transformer->ln_f(x), transformer->wte->weight);  // tied lm_head: (B,T,E) -> (B,T,V)
 }
 
 }  // namespace gpt

@@ -1,18 +1,18 @@
 // The language model: a decoder-only Transformer as nanoGPT's GPT (Radford et al. 2019, "Language
 // Models are Unsupervised Multitask Learners", with pre-LN blocks):
 //
-//   x = wte(tokens) + wpe(positions)                       (B,T) -> (B,T,C)
-//   each block: x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))  causal self-attention, GELU MLP 4C
-//   logits = ln_f(x) wte^T                                 (B,T,C) -> (B,T,V), lm_head tied to wte
+//   x = wte(tokens) + wpe(positions)                       (B,T) -> (B,T,E)
+//   each block: x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))  causal self-attention, GELU MLP 4E
+//   logits = ln_f(x) wte^T                                 (B,T,E) -> (B,T,V), lm_head tied to wte
 //
 // Parameter names are nanoGPT's, so the weights load into its model (see to_torch.py):
-//   transformer.wte.weight (V,C)   transformer.wpe.weight (block_size,C)
-//   transformer.h.0.ln_1.weight (C)             [.bias with config.bias]
-//   transformer.h.0.attn.c_attn.weight (3C,C)   W_Q, W_K, W_V stacked, as nanoGPT (and as
+//   transformer.wte.weight (V,E)   transformer.wpe.weight (block_size,E)
+//   transformer.h.0.ln_1.weight (E)             [.bias with config.bias]
+//   transformer.h.0.attn.c_attn.weight (3E,E)   W_Q, W_K, W_V stacked, as nanoGPT (and as
 //                                               nn::MultiheadAttention's in_proj_weight)
-//   transformer.h.0.attn.c_proj.weight (C,C)
-//   transformer.h.0.ln_2.weight (C)   transformer.h.0.mlp.c_fc.weight (4C,C)   .mlp.c_proj.weight (C,4C)
-//   transformer.ln_f.weight (C)
+//   transformer.h.0.attn.c_proj.weight (E,E)
+//   transformer.h.0.ln_2.weight (E)   transformer.h.0.mlp.c_fc.weight (4E,E)   .mlp.c_proj.weight (E,4E)
+//   transformer.ln_f.weight (E)
 // nanoGPT's lm_head.weight is the same tensor as transformer.wte.weight; ag stores it once.
 //
 // Attention is written with functional::scaled_dot_product_attention rather than
@@ -53,15 +53,15 @@ using Cache = std::vector<ag::nn::KVCache>;
 class LayerNormImpl : public ag::nn::Module {
  public:
   LayerNormImpl(int64_t dim, bool bias);
-  ag::Tensor forward(const ag::Tensor& x);  // (..,C) -> (..,C)
-  ag::Tensor weight, bias;                  // (C); bias undefined without config.bias
+  ag::Tensor forward(const ag::Tensor& x);  // (..,E) -> (..,E)
+  ag::Tensor weight, bias;                  // (E); bias undefined without config.bias
 };
 AG_MODULE(LayerNorm);
 
 class CausalSelfAttentionImpl : public ag::nn::Module {
  public:
   explicit CausalSelfAttentionImpl(const ModelConfig& config);
-  // x (B,T,C) -> (B,T,C). With a cache, x holds the T positions after the cache's S, which it
+  // x (B,T,E) -> (B,T,E). With a cache, x holds the T positions after the cache's S, which it
   // attends to as well; their keys and values are appended to it.
   ag::Tensor forward(const ag::Tensor& x, ag::nn::KVCache* cache = nullptr);
 
@@ -75,7 +75,7 @@ AG_MODULE(CausalSelfAttention);
 class MlpImpl : public ag::nn::Module {
  public:
   explicit MlpImpl(const ModelConfig& config);
-  ag::Tensor forward(const ag::Tensor& x);  // (B,T,C) -> (B,T,4C) -> GELU -> (B,T,C)
+  ag::Tensor forward(const ag::Tensor& x);  // (B,T,E) -> (B,T,4E) -> GELU -> (B,T,E)
   ag::nn::Linear c_fc{nullptr}, c_proj{nullptr};
   ag::nn::Dropout dropout{nullptr};
 };
@@ -84,7 +84,7 @@ AG_MODULE(Mlp);
 class BlockImpl : public ag::nn::Module {
  public:
   explicit BlockImpl(const ModelConfig& config);
-  ag::Tensor forward(const ag::Tensor& x, ag::nn::KVCache* cache = nullptr);  // (B,T,C) -> (B,T,C)
+  ag::Tensor forward(const ag::Tensor& x, ag::nn::KVCache* cache = nullptr);  // (B,T,E) -> (B,T,E)
   LayerNorm ln_1{nullptr}, ln_2{nullptr};
   CausalSelfAttention attn{nullptr};
   Mlp mlp{nullptr};

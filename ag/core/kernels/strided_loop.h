@@ -3,7 +3,7 @@
 // N operands (output first) share one broadcast shape; each has its own byte strides (0 along a
 // broadcast dim). We first simplify the iteration space: dims of size 1 are dropped and neighbouring
 // dims that are contiguous in *every* operand are merged, so a contiguous (64,32,256) tensor becomes
-// one run of 524,288 elements and a bias add (B,T,C) + (C) becomes (B*T) rows of C. Then the inner
+// one run of 524,288 elements and a bias add (B,T,E) + (E) becomes (B*T) rows of E. Then the inner
 // function gets one row, or a piece of a long row, at a time: `inner(pointers, inner_byte_strides,
 // length)`. Pieces are spread over OpenMP threads when there is enough work.
 #pragma once

@@ -62,7 +62,7 @@ Tensor index_select(const Tensor& a, int64_t dim_in, const Tensor& index) {
   });
 }
 
-// weight (V,C), indices (...) -> (...,C).
+// weight (V,E), indices (...) -> (...,E).
 Tensor embedding(const Tensor& weight, const Tensor& indices) {
   detail::check_defined(weight, "embedding");
   AG_CHECK(weight.dim() == 2, "embedding: weight must be 2-D (num_embeddings, embedding_dim), got {}",
