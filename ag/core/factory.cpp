@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "ag/core/generator.h"
-#include "ag/core/ops.h"
 #include "ag/core/parallel.h"
 
 namespace ag {
