@@ -94,8 +94,11 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b, const Tensor& layout = T
     // one: OpenBLAS would run each of them on one thread anyway (below 64^3 multiply-adds it does
     // not split a product), and inside this loop it knows not to. Large ones are called from outside
     // any parallel region: under an inactive one (`if` false) OpenBLAS's own region would start a
-    // fresh thread team, creating and joining threads on every call.
-    if (count > 1 && m * n * k < 64 * 64 * 64) {
+    // fresh thread team, creating and joining threads on every call. A handful of tiny products
+    // (one new token's attention while sampling) stays on this thread: waking another costs more
+    // than the work, and on a busy machine the wait for a descheduled thread costs far more.
+    const int64_t work = m * n * k;
+    if (count > 1 && work < 64 * 64 * 64 && count * work >= 64 * 64 * 64) {
 #pragma omp parallel for schedule(static)
       for (int64_t i = 0; i < count; ++i) product(i);
     } else {
