@@ -2,6 +2,7 @@
 #include "ag/distributed/process_group.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -61,6 +62,18 @@ bool is_mpi_available() {
 #else
   return false;
 #endif
+}
+
+int launched_world_size() {
+  // Open MPI's and Hydra's names for the job's size; PMIx alone does not say it in the environment.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* value = std::getenv(name);
+    if (!value) continue;
+    char* end = nullptr;
+    const long size = std::strtol(value, &end, 10);
+    if (end != value && *end == '\0' && size > 0 && size <= INT_MAX) return static_cast<int>(size);
+  }
+  return 1;
 }
 
 void init() {
