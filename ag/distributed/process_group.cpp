@@ -118,8 +118,10 @@ void finalize() {
 }
 
 void abort(const std::string& message, int exit_code) {
-  std::cerr << "ag::distributed: rank " << my_rank << " of " << my_world_size << " stops the job: " << message
-            << std::endl;
+  // One write, so that mpirun --tag-output (which tags each piece it reads) keeps the line whole.
+  std::cerr << "ag::distributed: rank " + std::to_string(my_rank) + " of " + std::to_string(my_world_size) +
+                   " stops the job: " + message + "\n"
+            << std::flush;
 #ifdef AG_MPI
   int mpi_initialized = 0, finalized = 0;
   MPI_Initialized(&mpi_initialized);
