@@ -14,6 +14,7 @@
 #include "ag/train/interrupt.h"
 #include "checkpoint.h"
 #include "tests/data/temp_dir.h"
+#include "tests/examples/tiny_run.h"
 #include "trainer.h"
 
 using namespace seq2seq;
@@ -23,27 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The model and task of tests/examples/test_seq2seq.cpp, dropout on, so that the ranks' dropout
-// streams matter too.
+// tests/examples' tiny run, into a fresh directory each time.
 TrainOptions tiny_options(const std::string& out, int64_t max_steps) {
-  TrainOptions o;
-  o.out = out;
+  TrainOptions o = seq2seq::testing::tiny_options(out, max_steps);
   o.force = true;
-  o.data.task_train = 2000;
-  o.data.task_valid = 40;
-  o.data.task_test = 40;
-  o.model.d_model = 32;
-  o.model.nhead = 2;
-  o.model.encoder_layers = 1;
-  o.model.decoder_layers = 1;
-  o.model.dim_feedforward = 64;
-  o.model.dropout = 0.1;
-  o.model.max_positions = 64;
-  o.optim.batch_tokens = 1024;
-  o.optim.warmup = 10;
-  o.optim.lr = 3e-3;
-  o.schedule.max_steps = max_steps;
-  o.threads = 1;
   return o;
 }
 
