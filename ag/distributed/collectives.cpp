@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "ag/core/autograd/grad_mode.h"
+#include "ag/core/factory.h"
 #include "ag/distributed/request.h"
 
 namespace ag::distributed {
@@ -185,6 +186,15 @@ Work broadcast(Tensor& tensor, int src, bool async_op) {
                     },
                     [] {}, [tensor] { written(tensor); }),
                 async_op);
+}
+
+void broadcast_string(std::string& text, int src) {
+  // The length travels as a one-element tensor, so the usual checks (src in range, every rank
+  // calling broadcast) run before any byte is sent.
+  Tensor size = ag::tensor({static_cast<double>(text.size())}, kFloat64);
+  broadcast(size, src);
+  text.resize(static_cast<size_t>(size.item()));
+  detail::broadcast_bytes(text.data(), text.size(), src);
 }
 
 Work all_gather(Tensor& output, const Tensor& input, bool async_op) {

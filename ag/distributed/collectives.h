@@ -14,6 +14,8 @@
 // of corrupting memory or waiting forever. That exchange costs one small message per collective;
 // DistributedDataParallel's gradient buckets, whose layout it checks once, skip it.
 #pragma once
+#include <string>
+
 #include "ag/core/tensor.h"
 #include "ag/distributed/process_group.h"
 
@@ -30,6 +32,9 @@ Work all_gather(Tensor& output, const Tensor& input, bool async_op = false);
 // input (world_size * d0, ...) on every rank -> output (d0, ...) on rank r: op over every rank's
 // rows r*d0 .. (r+1)*d0 of input. (all_reduce == reduce_scatter then all_gather.)
 Work reduce_scatter(Tensor& output, const Tensor& input, ReduceOp op = ReduceOp::Sum, bool async_op = false);
+// text <- rank src's text, of any length (torch.distributed.broadcast_object_list, for bytes): the
+// settings rank 0 decided, the contents of a file only rank 0 can read. Blocking.
+void broadcast_string(std::string& text, int src = 0);
 
 namespace detail {
 // all_reduce without the cross-rank check, for callers that have already checked that every rank

@@ -2,6 +2,7 @@
 #include "ag/distributed/process_group.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -63,6 +64,18 @@ bool is_mpi_available() {
 #endif
 }
 
+int launched_world_size() {
+  // Open MPI's and Hydra's names for the job's size; PMIx alone does not say it in the environment.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* value = std::getenv(name);
+    if (!value) continue;
+    char* end = nullptr;
+    const long size = std::strtol(value, &end, 10);
+    if (end != value && *end == '\0' && size > 0 && size <= INT_MAX) return static_cast<int>(size);
+  }
+  return 1;
+}
+
 void init() {
   if (initialized) return;
 #ifdef AG_MPI
@@ -105,8 +118,10 @@ void finalize() {
 }
 
 void abort(const std::string& message, int exit_code) {
-  std::cerr << "ag::distributed: rank " << my_rank << " of " << my_world_size << " stops the job: " << message
-            << std::endl;
+  // One write, so that mpirun --tag-output (which tags each piece it reads) keeps the line whole.
+  std::cerr << "ag::distributed: rank " + std::to_string(my_rank) + " of " + std::to_string(my_world_size) +
+                   " stops the job: " + message + "\n"
+            << std::flush;
 #ifdef AG_MPI
   int mpi_initialized = 0, finalized = 0;
   MPI_Initialized(&mpi_initialized);

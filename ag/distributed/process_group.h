@@ -27,6 +27,11 @@ bool is_initialized();
 void finalize();
 // True when this build talks MPI (AG_MPI); false means every program is a world of one.
 bool is_mpi_available();
+// How many processes the launcher started, from the environment mpirun (Open MPI, or MPICH's Hydra)
+// sets; 1 when the program was started by hand. Unlike world_size() it needs no MPI: a build
+// without it, started by `mpirun -np 4`, is four unrelated worlds of one, and a program can check
+// this to say so instead of doing the same work four times.
+int launched_world_size();
 
 int rank();        // 0..world_size()-1; an ag::Error before init()
 int world_size();  // an ag::Error before init()

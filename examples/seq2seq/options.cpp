@@ -221,7 +221,9 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
       ->group(run);
   add_saved_option(app, "--target-exact-match", o.schedule.target_exact_match, "/schedule/target_exact_match",
        "stop once validation exact match reaches this fraction (0: never)", Range{0, 1})->group(run);
-  add_saved_option(app, "--threads", o.threads, "/threads", "threads (0: AG_NUM_THREADS or all cores)", Range{0, kMaxThreads})->group(run);
+  add_saved_option(app, "--threads", o.threads, "/threads",
+                   "threads per process (0: AG_NUM_THREADS, else the cores shared by the processes mpirun started "
+                   "on this machine)", Range{0, kMaxThreads})->group(run);
 }
 
 void finish_train_options(TrainOptions& o, const FlagGiven& was_given) {

@@ -1,17 +1,24 @@
 // The training loop, its validations and checkpoints, and the end-of-run report. The run directory,
 // the checkpoint's layout, the progress line, the metrics log, Ctrl-C and the loss curve are the
 // training kit's (ag/train/); what is here is seq2seq's own.
+//
+// Data parallel (mpirun -np N): every rank runs this loop on its own shard of each epoch's batches
+// (the same number of batches on every rank), DistributedDataParallel averages the gradients, and
+// after each step one small all-reduce (agree_after_step) gives every rank the same loss, token
+// count and decision to stop. Rank 0 alone validates, prints and writes files.
 #include "trainer.h"
 
 #include <cmath>
 #include <filesystem>
-#include <thread>
 
+#include "ag/core/factory.h"
 #include "ag/core/generator.h"
 #include "ag/core/parallel.h"
 #include "ag/core/serialize.h"
 #include "ag/data/data_loader.h"
 #include "ag/data/metrics.h"
+#include "ag/distributed/collectives.h"
+#include "ag/distributed/distributed_data_parallel.h"
 #include "ag/nn/functional/loss.h"
 #include "ag/optim/adam.h"
 #include "ag/optim/clip_grad.h"
@@ -22,12 +29,13 @@
 #include "attention_map.h"
 #include "checkpoint.h"
 #include "evaluate.h"
-#include "training_data.h"
+#include "run_setup.h"
 #include "translator.h"
 
 namespace seq2seq {
 
 namespace fs = std::filesystem;
+namespace dist = ag::distributed;
 using ag::Tensor;
 using ag::train::format_duration;
 
@@ -53,47 +61,95 @@ std::unique_ptr<ag::optim::LRScheduler> make_schedule(ag::optim::Optimizer& opti
   });
 }
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  if (const char* env = std::getenv("AG_NUM_THREADS"); env != nullptr && std::atoi(env) > 0) return std::atoi(env);
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+// What the ranks agree on after each step.
+struct StepTotals {
+  double loss;         // the mean of the ranks' losses
+  double tokens;       // trained on by all ranks together
+  bool interrupted;    // Ctrl-C reached some rank (each gets its own signal, maybe a step apart)
+  bool time_up;        // --max-time, by rank 0's clock (the ranks' clocks differ a little)
+};
+
+// Collective: one all-reduce of four numbers, so that every rank stops at the same step.
+StepTotals agree_after_step(double loss, double tokens, bool interrupted, bool time_up) {
+  Tensor t = ag::tensor({loss, tokens, interrupted ? 1.0 : 0.0, time_up && dist::rank() == 0 ? 1.0 : 0.0},
+                        ag::kFloat64);
+  dist::all_reduce(t, dist::ReduceOp::Sum);
+  const std::vector<double> sum = t.to_vector<double>();
+  return {sum[0] / dist::world_size(), sum[1], sum[2] > 0, sum[3] > 0};
+}
+
+// Dropout's random numbers for one step on one rank, from a generator seeded with (seed, step, rank):
+// the ranks drop different units, and a run resumed on as many ranks draws exactly what the
+// uninterrupted run drew, with no generator state per rank in the checkpoint.
+ag::Generator step_generator(uint64_t seed, int64_t step, int rank) {
+  uint64_t x = seed ^ (static_cast<uint64_t>(step) << 20) ^ static_cast<uint64_t>(rank);
+  // splitmix64's finaliser: neighbouring inputs give unrelated seeds.
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return ag::Generator(x ^ (x >> 31));
+}
+
+// Collective: rank 0's value, on every rank.
+double rank0_value(double value) {
+  Tensor t = ag::tensor({value}, ag::kFloat64);
+  dist::broadcast(t, 0);
+  return t.item();
 }
 
 class Trainer {
  public:
-  Trainer(TrainOptions options, std::optional<SavedCheckpoint> saved, std::string run_dir, std::ostream& log,
-          bool terminal)
-      : o_(std::move(options)),
-        run_dir_(std::move(run_dir)),
+  Trainer(RunSetup setup, std::ostream& log, bool terminal)
+      : o_(std::move(setup.options)),
+        run_dir_(std::move(setup.run_dir)),
+        leader_(dist::rank() == 0),
+        world_(dist::world_size()),
         log_(log),
         progress_(log, terminal, "tok/s"),
-        data_(load_data(saved)),
+        data_(std::move(setup.data)),
         model_(model_config()),
-        loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens), .seed = o_.seed}),
+        loader_(data_.train, {.max_tokens = static_cast<size_t>(o_.optim.batch_tokens),
+                              .seed = o_.seed,
+                              .num_replicas = static_cast<size_t>(world_),
+                              .rank = static_cast<size_t>(dist::rank())}),
         optimizer_(model_->parameters(), ag::optim::AdamWOptions(o_.optim.lr)
                                              .betas({0.9, 0.98})
                                              .eps(1e-9)
                                              .weight_decay(o_.optim.weight_decay)),
-        schedule_(make_schedule(optimizer_, o_, loader_.num_batches())),
-        metrics_((fs::path(run_dir_) / "metrics.jsonl").string(),
-                 saved ? std::optional<int64_t>(saved->state.step) : std::nullopt) {
+        schedule_(make_schedule(optimizer_, o_, loader_.num_batches())) {
+    const std::optional<SavedCheckpoint>& saved = setup.saved;
+    // Only rank 0 writes the log; a resumed run keeps its entries up to the checkpoint.
+    if (leader_)
+      metrics_.emplace((fs::path(run_dir_) / "metrics.jsonl").string(),
+                       saved ? std::optional<int64_t>(saved->state.step) : std::nullopt);
     if (saved) {
       restore_checkpoint(*saved, *model_, optimizer_, *schedule_);
       state_ = saved->state;
       loader_.restore(state_.loader);
       log_ << "resumed at step " << state_.step << " (epoch " << loader_.epoch() + 1 << ", "
            << format_duration(state_.elapsed_s) << " trained)\n";
+      if (state_.loader.num_replicas != static_cast<size_t>(world_))
+        log_ << fmt::format("world size {} wrote the checkpoint and world size {} resumes it: epoch {} goes on at "
+                            "its first whole round of {} batches at or after global batch {}\n",
+                            state_.loader.num_replicas, world_, loader_.epoch() + 1, world_, state_.loader.batch);
       warn_if_schedule_ends();
     }
+    // Every rank starts from rank 0's weights (identical anyway on --resume) and averages gradients.
+    if (world_ > 1) ddp_.emplace(model_.ptr());
     log_ << "model: " << model_->num_parameters() << " parameters (d_model " << o_.model.d_model << ", "
          << o_.model.encoder_layers << "+" << o_.model.decoder_layers << " layers, " << o_.model.nhead
-         << " heads); " << data_.train.size() << " training pairs, " << loader_.num_batches() << " batches an epoch; "
-         << ag::get_num_threads() << " threads\n";
+         << " heads); " << data_.train.size() << " training pairs, " << loader_.num_batches() << " batches an epoch"
+         << (world_ > 1 ? " on each rank" : "") << "; " << ag::get_num_threads() << " threads"
+         << (world_ > 1 ? " a rank" : "") << "\n";
+    if (world_ > 1)
+      log_ << "data parallel on " << world_ << " ranks: each step trains on one batch of about --batch-tokens "
+           << o_.optim.batch_tokens << " tokens on every rank, " << world_ << " batches in all\n";
   }
 
   TrainResult run() {
     ag::train::InterruptGuard interrupt;
     clock_ = ag::train::Stopwatch(state_.elapsed_s);
+    time_up_ = rank0_value(time_limit_passed() ? 1 : 0) > 0;
     bool interrupted = false;
     while (!limit_reached()) {
       std::optional<ag::data::Batch> batch = loader_.next();
@@ -101,13 +157,13 @@ class Trainer {
         if (o_.schedule.eval_every == 0) validate();
         continue;
       }
-      train_step(*batch);
+      const bool stop = train_step(*batch);
       if (o_.schedule.eval_every > 0 && state_.step % o_.schedule.eval_every == 0) {
         validate();
       } else if (o_.schedule.save_every > 0 && state_.step % o_.schedule.save_every == 0) {
         save_checkpoint_now();
       }
-      if (interrupt.requested()) {
+      if (stop) {
         interrupted = true;
         break;
       }
@@ -116,29 +172,25 @@ class Trainer {
     TrainResult result;
     if (interrupted) {
       save_checkpoint_now();
-      write_loss_curve();
+      if (leader_) write_loss_curve();
       log_ << "stopped at step " << state_.step << "; the checkpoint is saved. Continue with:\n  seq2seq train --resume "
            << run_dir_ << "\n";
     } else {
       if (state_.last_eval_step != state_.step) validate();
-      finish(result);
+      if (leader_) finish(result);
     }
+    dist::barrier();  // no rank leaves (and exits) while rank 0 is still writing
     result.run_dir = run_dir_;
     result.interrupted = interrupted;
     result.steps = state_.step;
     result.elapsed_s = elapsed();
     result.train_losses = state_.train_losses;
     result.best_score = state_.best_score;
+    result.model = model_;
     return result;
   }
 
  private:
-  TrainingData load_data(const std::optional<SavedCheckpoint>& saved) {
-    std::optional<std::pair<Language, Language>> languages;
-    if (saved) languages.emplace(saved->src, saved->tgt);
-    return prepare_training_data(o_.data, o_.model, o_.seed, run_dir_, std::move(languages), log_);
-  }
-
   ModelConfig model_config() {
     o_.model.src_vocab_size = static_cast<int64_t>(data_.src.vocab.size());
     o_.model.tgt_vocab_size = static_cast<int64_t>(data_.tgt.vocab.size());
@@ -147,33 +199,48 @@ class Trainer {
 
   double elapsed() const { return clock_.elapsed_s(); }
 
+  bool time_limit_passed() const { return o_.schedule.max_time > 0 && elapsed() >= o_.schedule.max_time; }
+
+  // The same on every rank: steps and epochs advance together, and the time limit and the exact
+  // match are rank 0's.
   bool limit_reached() const {
     const auto& s = o_.schedule;
     if (s.max_steps > 0 && state_.step >= s.max_steps) return true;
-    if (s.max_time > 0 && elapsed() >= s.max_time) return true;
+    if (time_up_) return true;
     if (s.epochs > 0 && static_cast<int64_t>(loader_.epoch()) >= s.epochs) return true;
     return s.target_exact_match > 0 && last_exact_match_ >= s.target_exact_match;
   }
 
-  void train_step(const ag::data::Batch& batch) {
+  // Batches of this epoch this rank has trained on (the loader's position counts every rank's).
+  int64_t batches_done() const { return static_cast<int64_t>(loader_.position().batch) / world_; }
+
+  // Returns whether a rank was asked to stop (Ctrl-C): then every rank stops after this step.
+  bool train_step(const ag::data::Batch& batch) {
     model_->train();
     optimizer_.zero_grad();
+    ag::GeneratorGuard dropout(step_generator(o_.seed, state_.step, dist::rank()));
     const Tensor logits = model_->forward(batch.src_tensor(), batch.src_padding_mask(), batch.tgt_in_tensor());
     const Tensor loss = ag::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
                                                           batch.tgt_out_tensor().reshape({-1}), ag::data::Vocab::kPad,
                                                           o_.optim.label_smoothing);
-    const double value = loss.item();
-    AG_CHECK(std::isfinite(value), "train: the loss became {} at step {}; training diverged. Lower --lr or raise "
-             "--warmup, then start again (or --resume from the last checkpoint)", value, state_.step + 1);
     loss.backward();
+    if (ddp_) ddp_->sync_gradients();  // every rank now holds the mean gradient over all ranks' batches
     if (o_.optim.clip_norm > 0) ag::optim::clip_grad_norm_(model_->parameters(), o_.optim.clip_norm);
     const double lr = schedule_->get_last_lr().front();
     optimizer_.step();
     schedule_->step();
     ++state_.step;
-    state_.train_losses.push_back(value);
-    session_tokens_ += batch.num_tgt_tokens + static_cast<int64_t>(batch.size * batch.src_len);
+    const StepTotals totals =
+        agree_after_step(loss.item(), static_cast<double>(batch.num_tgt_tokens + batch.size * batch.src_len),
+                         ag::train::InterruptGuard::requested(), time_limit_passed());
+    // After the all-reduce, so that every rank stops here together rather than one rank alone.
+    AG_CHECK(std::isfinite(totals.loss), "train: the loss became {} at step {}; training diverged. Lower --lr or "
+             "raise --warmup, then start again (or --resume from the last checkpoint)", totals.loss, state_.step);
+    state_.train_losses.push_back(totals.loss);
+    session_tokens_ += totals.tokens;
+    time_up_ = totals.time_up;
     report_progress(lr);
+    return totals.interrupted;
   }
 
   void report_progress(double lr) {
@@ -194,7 +261,7 @@ class Trainer {
     if (s.epochs > 0) {
       const double left = static_cast<double>((s.epochs - static_cast<int64_t>(loader_.epoch())) *
                                                   static_cast<int64_t>(loader_.num_batches()) -
-                                              static_cast<int64_t>(loader_.position().batch));
+                                              batches_done());
       consider(left * per_step);
     }
     progress_.update(p);
@@ -216,11 +283,18 @@ class Trainer {
                         decay, end, decay, end);
   }
 
+  // Collective: rank 0 validates and saves while the others wait for its exact match (--target-exact-match).
   void validate() {
+    if (leader_) validate_on_rank0();
+    state_.last_eval_step = state_.step;
+    last_exact_match_ = rank0_value(last_exact_match_);
+  }
+
+  void validate_on_rank0() {
     progress_.break_line();
     const Evaluation e = evaluate(*model_, data_.src, data_.tgt, data_.valid, data_.valid_pairs, o_.optim.batch_tokens);
     const double epoch = static_cast<double>(loader_.epoch()) +
-                         static_cast<double>(loader_.position().batch) / std::max<double>(1, loader_.num_batches());
+                         static_cast<double>(batches_done()) / std::max<double>(1, loader_.num_batches());
     const int64_t since = state_.last_eval_step < 0 ? 0 : state_.last_eval_step;
     double train_loss = 0;
     for (int64_t i = since; i < state_.step; ++i) train_loss += state_.train_losses[i] / double(state_.step - since);
@@ -228,7 +302,7 @@ class Trainer {
                                   {"elapsed_s", std::round(elapsed() * 10) / 10}, {"train_loss", train_loss},
                                   {"val_loss", e.loss}, {"exact_match", e.exact_match}, {"bleu", e.bleu},
                                   {"chrf", e.chrf}, {"lr", schedule_->get_last_lr().front()}};
-    metrics_.append(entry);
+    metrics_->append(entry);
     last_exact_match_ = e.exact_match;
     const double score = o_.data.built_in() ? e.exact_match : e.bleu;
     const bool best = score > state_.best_score;
@@ -246,6 +320,7 @@ class Trainer {
   }
 
   void save_checkpoint_now() {
+    if (!leader_) return;
     state_.loader = loader_.position();
     state_.elapsed_s = elapsed();
     save_checkpoint((fs::path(run_dir_) / kCheckpointFile).string(), o_, data_.src, data_.tgt, *model_, optimizer_,
@@ -256,7 +331,7 @@ class Trainer {
 
   void write_loss_curve() {
     std::vector<ag::train::CurvePoint> validation;
-    for (const auto& entry : metrics_.entries())
+    for (const auto& entry : metrics_->entries())
       validation.push_back({entry["step"].get<double>(), entry["val_loss"].get<double>()});
     ag::write_file_atomically((fs::path(run_dir_) / "loss.svg").string(),
                               ag::train::loss_curve_svg(state_.train_losses, validation));
@@ -294,7 +369,9 @@ class Trainer {
   }
 
   TrainOptions o_;
-  std::string run_dir_;
+  std::string run_dir_;  // rank 0's
+  bool leader_;          // rank 0: validates, logs, writes the run directory
+  int world_;
   std::ostream& log_;
   ag::train::Progress progress_;
   TrainingData data_;
@@ -302,33 +379,24 @@ class Trainer {
   ag::data::DataLoader loader_;
   ag::optim::AdamW optimizer_;
   std::unique_ptr<ag::optim::LRScheduler> schedule_;
-  ag::train::MetricsLog metrics_;
+  std::optional<dist::DistributedDataParallel> ddp_;  // with more than one rank
+  std::optional<ag::train::MetricsLog> metrics_;      // rank 0's
   TrainingState state_;
   ag::train::Stopwatch clock_;
   int64_t session_steps_ = 0;
   double session_tokens_ = 0;
   double last_exact_match_ = 0;
+  bool time_up_ = false;
 };
 
 }  // namespace
 
-TrainResult train(const TrainOptions& given, const FlagGiven& was_given,
-                  std::ostream& log, bool log_is_terminal) {
-  TrainOptions options = given;
-  std::optional<SavedCheckpoint> saved;
-  std::string run_dir;
-  if (!given.resume.empty()) {
-    run_dir = ag::train::RunDir::resume(given.resume, run_files(), log).path();
-    saved = read_checkpoint(run_dir);
-    options = saved->options;
-    merge_resume_options(was_given, given, options);
-  } else {
-    finish_train_options(options, was_given);
-    run_dir = ag::train::RunDir::fresh(options.out, run_files(), options.force, log).path();
-  }
-  ag::set_num_threads(resolve_threads(options.threads));
-  ag::manual_seed(options.seed);
-  Trainer trainer(std::move(options), std::move(saved), run_dir, log, log_is_terminal);
+TrainResult train(const TrainOptions& given, const FlagGiven& was_given, std::ostream& log, bool log_is_terminal) {
+  dist::init();  // a world of one unless mpirun started this process; nothing if main() already did
+  // One voice: the other ranks' progress and reports go nowhere (a stream without a buffer).
+  std::ostream nowhere(nullptr);
+  std::ostream& out = dist::rank() == 0 ? log : nowhere;
+  Trainer trainer(set_up_run(given, was_given, out), out, log_is_terminal);
   return trainer.run();
 }
 

@@ -7,9 +7,12 @@
 // a loss curve, an attention heat map, sample translations and, for the built-in task, the exact
 // match on its held-out test set.
 //
-// Resuming is exact: the checkpoint holds the weights, Adam's moments, the schedule, the data
-// loader's position and the random generator, so with the same thread count a resumed run takes
-// bit for bit the steps the uninterrupted run would have taken.
+// Under `mpirun -np N` the run is data parallel (trainer.cpp, run_setup.h): no flag needed.
+//
+// Resuming is exact: the checkpoint holds the weights, Adam's moments, the schedule and the data
+// loader's position, and dropout draws from a generator seeded afresh each step, so with the same
+// thread count and number of ranks a resumed run takes bit for bit the steps the uninterrupted run
+// would have taken.
 #pragma once
 #include <functional>
 #include <optional>
@@ -21,8 +24,10 @@
 
 namespace seq2seq {
 
+// On every rank of a data-parallel run; best_score and test_exact_match only on rank 0, the one that validates.
 struct TrainResult {
-  std::string run_dir;
+  std::string run_dir;      // rank 0's
+  Seq2Seq model{nullptr};   // the trained weights (the last step's, not the best)
   bool interrupted = false;
   int64_t steps = 0;
   double elapsed_s = 0;

@@ -1,6 +1,7 @@
 // The collectives at any world size: each rank contributes values that depend on its rank, and each
 // checks the result against the formula. Errors must reach every rank (nobody left waiting).
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
 #include "ag/ag.h"
 #include "ag/distributed/collectives.h"
@@ -38,6 +39,18 @@ TEST_CASE("broadcast copies the source rank's tensor to every rank", "[distribut
   Tensor t = of_rank(rank(), kFloat64);
   broadcast(t, n - 1);
   CHECK(t.to_vector<double>() == of_rank(n - 1, kFloat64).to_vector<double>());
+}
+
+TEST_CASE("broadcast_string copies the source rank's bytes, any length, to every rank", "[distributed]") {
+  const int last = world_size() - 1;
+  // The source's text holds a zero byte and is longer than any other rank's, so the others must resize.
+  std::string text = rank() == last ? std::string("from the last rank\0 with a zero byte", 36) + std::string(5000, 'x')
+                                    : std::string(3, 'a' + static_cast<char>(rank()));
+  broadcast_string(text, last);
+  CHECK(text == std::string("from the last rank\0 with a zero byte", 36) + std::string(5000, 'x'));
+  std::string empty = rank() == 0 ? "" : "not empty";
+  broadcast_string(empty, 0);
+  CHECK(empty.empty());
 }
 
 TEST_CASE("all_gather stacks every rank's tensor along dim 0, in rank order", "[distributed]") {
@@ -115,4 +128,16 @@ TEST_CASE("a collective before init() says to call init()", "[distributed]") {
   CHECK_THROWS_WITH(rank(), Catch::Contains("init()"));
   init();
   CHECK(world_size() == 1);
+}
+
+TEST_CASE("launched_world_size reads the launcher's environment, with or without MPI", "[distributed]") {
+  // Under mpirun it agrees with the process group; alone it is 1 unless a launcher's variable says
+  // otherwise (a build without MPI started by mpirun sees exactly that).
+  CHECK(launched_world_size() == world_size());
+  if (world_size() > 1) return;  // the environment of a real job stays as mpirun made it
+  setenv("PMI_SIZE", "4", 1);
+  CHECK(launched_world_size() == 4);
+  setenv("PMI_SIZE", "four", 1);
+  CHECK(launched_world_size() == 1);
+  unsetenv("PMI_SIZE");
 }

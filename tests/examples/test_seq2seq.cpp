@@ -11,6 +11,7 @@
 #include "ag/core/generator.h"
 #include "ag/core/serialize.h"
 #include "tests/data/temp_dir.h"
+#include "tests/examples/tiny_run.h"
 #include "ag/train/interrupt.h"
 #include "search.h"
 #include "trainer.h"
@@ -18,32 +19,10 @@
 
 using namespace seq2seq;
 using ag::data::testing::TempDir;
+using seq2seq::testing::tiny_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A model and task small enough to train in about a second, with dropout on so that resuming must
-// restore the random generator too.
-TrainOptions tiny_options(const std::string& out, int64_t max_steps) {
-  TrainOptions o;
-  o.out = out;
-  o.data.task_train = 2000;
-  o.data.task_valid = 40;
-  o.data.task_test = 40;
-  o.model.d_model = 32;
-  o.model.nhead = 2;
-  o.model.encoder_layers = 1;
-  o.model.decoder_layers = 1;
-  o.model.dim_feedforward = 64;
-  o.model.dropout = 0.1;
-  o.model.max_positions = 64;
-  o.optim.batch_tokens = 1024;
-  o.optim.warmup = 10;
-  o.optim.lr = 3e-3;
-  o.schedule.max_steps = max_steps;
-  o.threads = 1;
-  return o;
-}
 
 const auto kNoFlags = [](const std::string&) { return false; };
 // As if every setting came from a flag, so the built-in task's own settings do not replace them.
