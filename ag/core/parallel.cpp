@@ -5,6 +5,7 @@
 #include <pmmintrin.h>
 #include <xmmintrin.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
@@ -42,13 +43,26 @@ void set_num_threads(int threads) {
 
 int get_num_threads() { return omp_get_max_threads(); }
 
+namespace {
+
+// The value of an environment variable that holds a count from 1 to 4096, or 0.
+int env_count(const char* name) {
+  const char* env = std::getenv(name);
+  if (env == nullptr) return 0;
+  char* end = nullptr;
+  const long value = std::strtol(env, &end, 10);
+  return end != env && *end == '\0' && value >= 1 && value <= 4096 ? static_cast<int>(value) : 0;
+}
+
+}  // namespace
+
 int default_num_threads() {
-  if (const char* env = std::getenv("AG_NUM_THREADS")) {
-    char* end = nullptr;
-    const long threads = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && threads >= 1 && threads <= 4096) return static_cast<int>(threads);
-  }
-  return omp_get_max_threads();
+  for (const char* chosen : {"AG_NUM_THREADS", "OMP_NUM_THREADS"})
+    if (const int threads = env_count(chosen)) return threads;
+  int processes_here = 1;  // Open MPI's and MPICH's names for the ranks started on this machine
+  for (const char* launcher : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+    if (const int ranks = env_count(launcher)) processes_here = ranks;
+  return std::max(1, omp_get_num_procs() / processes_here);
 }
 
 void configure_threads_once() {

@@ -7,8 +7,10 @@ namespace ag {
 
 void set_num_threads(int threads);
 int get_num_threads();
-// The thread count a program gets unless it chooses: AG_NUM_THREADS when that is a positive
-// integer, else OpenMP's default (OMP_NUM_THREADS, or the cores). A bad value is ignored, not fatal.
+// The thread count a program gets unless it chooses: AG_NUM_THREADS, else OMP_NUM_THREADS, else
+// the cores this process may use shared among the processes a launcher (mpirun) started on this
+// machine, so N ranks on one machine do not each start a thread per core. A variable that is not a
+// positive integer is ignored, not fatal.
 int default_num_threads();
 // Applies AG_NUM_THREADS (or the default) and the denormal setting the first time it is called;
 // the first tensor allocation calls it, so every program gets them without code.

@@ -6,8 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <stdlib.h>
-#include <thread>
 
 #include "ag/core/error.h"
 #include "ag/core/generator.h"
@@ -121,16 +119,7 @@ RunSetup receive_run(std::ostream& log) {
 
 }  // namespace
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  if (const char* env = std::getenv("AG_NUM_THREADS"); env != nullptr && std::atoi(env) > 0) return std::atoi(env);
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // The ranks mpirun started on this machine (Open MPI's and MPICH's names) share its cores.
-  int local_ranks = 1;
-  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
-    if (const char* env = std::getenv(name); env != nullptr && std::atoi(env) > 0) local_ranks = std::atoi(env);
-  return std::max(1, cores / local_ranks);
-}
+int resolve_threads(int requested) { return requested > 0 ? requested : ag::default_num_threads(); }
 
 RunSetup set_up_run(const TrainOptions& given, const FlagGiven& was_given, std::ostream& log) {
   if (dist::rank() != 0) return receive_run(log);

@@ -28,8 +28,8 @@ struct RunSetup {
 // rank 0 logs; the others pass a stream that discards.
 RunSetup set_up_run(const TrainOptions& given, const FlagGiven& was_given, std::ostream& log);
 
-// Threads per process: --threads, else AG_NUM_THREADS, else the machine's cores shared among the
-// ranks mpirun started on this machine.
+// Threads per process: --threads, else ag::default_num_threads() (AG_NUM_THREADS, OMP_NUM_THREADS, or
+// the machine's cores shared among the ranks mpirun started on it).
 int resolve_threads(int requested);
 
 }  // namespace seq2seq
