@@ -10,12 +10,12 @@
 // so a block wastes at most 25% and batches of slightly different shapes still reuse each other's
 // blocks.
 //
-// The bound: the memory ag holds (blocks in use plus idle ones) never exceeds the most its tensors
-// ever had in use at once. When a request finds no idle block of its class, the blocks idle the
-// longest are freed to make room before the system is asked, so batches of ever new shapes (a
-// token-budget loader over sentences of every length) recycle memory instead of piling up idle
-// blocks of every size they once used. A program whose shapes repeat frees nothing after its first
-// step. Sanitizer builds bypass the cache so use-after-free is still caught.
+// The bound: the memory ag holds (blocks in use plus idle ones) stays under twice the most its
+// tensors ever had in use at once. When a request finds no idle block of its class, the blocks
+// idle the longest are freed to make room before the system is asked, so batches of ever new
+// shapes (a token-budget loader over sentences of every length) recycle memory instead of piling
+// up idle blocks of every size they once used. A program whose shapes repeat frees nothing after
+// its first step. Sanitizer builds bypass the cache so use-after-free is still caught.
 #pragma once
 #include <cstddef>
 
