@@ -27,7 +27,7 @@ TEST_CASE("train: --resume refuses a checkpoint whose training text is not a reg
   nlohmann::json options = nlohmann::json::parse(file.metadata.at("options"));
   TrainOptions resume;
   resume.resume = o.out, resume.threads = 1;
-  for (const std::string data : {dir.path(""), std::string("/dev/zero")}) {
+  for (const std::string& data : {dir.path(""), std::string("/dev/zero")}) {
     options["data"] = data;
     file.metadata["options"] = options.dump();
     ag::save_safetensors(checkpoint, file.tensors, file.metadata);
