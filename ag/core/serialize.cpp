@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -150,31 +151,42 @@ void check_layout(std::vector<Entry>& entries, size_t data_size, const std::stri
            "the file is truncated or corrupt", path, covered, data_size);
 }
 
+// Why a write failed, with what to do about the common causes.
+std::string write_failure(int error) {
+  std::string reason = std::strerror(error);
+  if (error == EFBIG) reason += " (the file size limit, `ulimit -f`, or the largest file the file system takes)";
+  if (error == ENOSPC || error == EDQUOT) reason += " (free some space, or write elsewhere)";
+  return reason;
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  AG_CHECK(fd >= 0, "cannot write {}: {}", tmp, std::strerror(errno));
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Every failure removes the temporary and says which step failed and why; `path` itself is only
+  // ever replaced by the rename, so whatever it held is still there.
+  const auto fail = [&](int fd, int error, const std::string& step) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw Error(fmt::format("cannot save {}: {}: {}; {}", path, step, write_failure(error),
+                            std::filesystem::exists(path) ? "its previous version is intact" : "nothing was saved"));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) fail(fd, errno, "cannot create " + tmp);
   size_t written = 0;
   while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error(fmt::format("cannot write {}: {}", tmp, reason));
+      const int error = n == 0 ? EIO : errno;  // a regular file never takes 0 bytes of a non-empty write
+      fail(fd, error, fmt::format("writing {} stopped after {} of {} bytes", tmp, written, bytes.size()));
     }
     written += static_cast<size_t>(n);
   }
-  bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string reason = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw Error(fmt::format("cannot save {}: {}", path, reason));
-  }
+  if (::fsync(fd) != 0) fail(fd, errno, "flushing " + tmp + " to disk");
+  // close reports a write the system had deferred (on a network file system, say).
+  if (::close(fd) != 0) fail(-1, errno, "closing " + tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail(-1, errno, "renaming " + tmp + " over it");
 }
 
 void save_safetensors(const std::string& path, const TensorMap& tensors, const Metadata& metadata) {

@@ -31,7 +31,14 @@ class LineIterator final : public sentencepiece::SentenceIterator {
 
 SentencePieceTokenizer::SentencePieceTokenizer(const std::string& model_path) : path_(model_path) {
   auto processor = std::make_shared<sentencepiece::SentencePieceProcessor>();
-  const auto status = processor->Load(model_path);
+  sentencepiece::util::Status status;
+  try {
+    status = processor->Load(model_path);
+  } catch (const std::exception& e) {
+    // SentencePiece reports most damage in its status, but some (a piece that is the empty string,
+    // found by fuzz_sentencepiece) throws from the trie builder it uses.
+    throw Error(fmt::format("cannot load SentencePiece model '{}': {}; the file is damaged", model_path, e.what()));
+  }
   AG_CHECK(status.ok(), "cannot load SentencePiece model '{}': {}", model_path, status.ToString());
   processor_ = std::move(processor);
 }

@@ -5,6 +5,7 @@
 
 #include "ag/core/factory.h"
 #include "ag/core/generator.h"
+#include "ag/core/json_number.h"
 #include "ag/optim/state_dict.h"
 
 namespace ag::train {
@@ -81,12 +82,14 @@ Checkpoint Checkpoint::load(const std::string& path, const FileFormat& format) {
   Checkpoint saved(SavedFile::open(path, format));
   json state = saved.file_.json_field("state");
   try {
-    state.at("step").get_to(saved.state_.step);
+    saved.state_.step = json_integer(state.at("step"), "the step", 0);
     state.at("elapsed_s").get_to(saved.state_.elapsed_s);
     state.at("loader").get_to(saved.state_.loader);
     state.at("generator_state").get_to(saved.generator_state_);
   } catch (const json::exception& e) {
     throw Error(fmt::format("{}: the training state is incomplete ({}); the file is damaged", path, e.what()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: the training state is damaged: {}", path, e.what()));
   }
   for (const auto& key : kStateKeys) state.erase(key);
   saved.state_.extra = std::move(state);

@@ -2,6 +2,7 @@
 // layout, the progress line, the metrics log, Ctrl-C and the loss curve are the training kit's.
 #include "train.h"
 
+#include <filesystem>
 #include <optional>
 
 #include "ag/core/error.h"
@@ -250,6 +251,11 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     }
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
+    // The checkpoint names the text to read again. A checkpoint may come from anyone: the text must
+    // at least be a regular file (not /dev/zero, which never ends, nor a pipe that waits forever).
+    AG_CHECK(options.data.empty() || std::filesystem::is_regular_file(options.data),
+             "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
+             saved->file().path(), options.data);
     corpus = read_corpus(options);
   }
   if (options.threads > 0) ag::set_num_threads(options.threads);

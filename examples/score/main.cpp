@@ -8,8 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "ag/core/error.h"
 #include "ag/data/score_files.h"
+#include "ag/train/run_program.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Score a hypothesis file against reference files with BLEU and chrF (sacreBLEU-compatible)."};
@@ -29,13 +29,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10))
       ->capture_default_str();
   app.add_flag("--json", options.json, "print a JSON list instead of text");
-  CLI11_PARSE(app, argc, argv);
-
   try {
-    std::cout << ag::data::score_files(options, std::cin);
-  } catch (const ag::Error& e) {
-    std::cerr << "ag-score: " << e.what() << "\n";
-    return 1;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;  // CLI11 prints the message (or --help); every error exits 1
   }
-  return 0;
+
+  return ag::train::run_program("ag-score", std::cerr, [&] {
+    std::cout << ag::data::score_files(options, std::cin);
+    return 0;
+  });
 }

@@ -34,11 +34,39 @@ Seq2Seq build_and_load(const ModelConfig& config, const ag::TensorMap& weights, 
   return model;
 }
 
-ModelConfig model_config(const ag::train::SavedFile& file) {
+// The vocabulary sizes of a saved model description (JSON of ModelConfig), which must be those of
+// the vocabularies saved beside it; read as integers, never cast from a float such as 2.0e19.
+void check_vocab_sizes(const json& model, const Language& src, const Language& tgt) {
+  AG_CHECK(model.is_object(), "the model description must be a JSON object, got {}", model.dump());
+  for (const auto& [key, language] : {std::pair{"src_vocab_size", &src}, std::pair{"tgt_vocab_size", &tgt}}) {
+    const auto size = static_cast<int64_t>(language->vocab.size());
+    AG_CHECK(model.contains(key), "the model description has no '{}'", key);
+    ag::json_integer(model[key], fmt::format("{} (the size of the vocabulary saved with it)", key), size, size);
+  }
+}
+
+// The model a weights file describes, each size held to its flag's range before anything is built
+// (`encoder_layers: 100000` would otherwise build layers until memory ran out).
+ModelConfig model_config(const ag::train::SavedFile& file, const Language& src, const Language& tgt) {
+  const json model = file.json_field("model");
   try {
-    return file.json_field("model").get<ModelConfig>();
-  } catch (const json::exception& e) {
-    throw ag::Error(fmt::format("{}: the model description is incomplete ({})", file.path(), e.what()));
+    check_vocab_sizes(model, src, tgt);
+    // The ranges are the flags' own (options.cpp), which check the JSON of a whole TrainOptions.
+    json options = to_json(TrainOptions{});
+    options["model"] = model;
+    return train_options_from_json(options).model;
+  } catch (const ag::Error& e) {
+    throw ag::Error(fmt::format("{}: the model description is damaged: {}", file.path(), e.what()));
+  }
+}
+
+// One side's tokenizer and vocabulary, saved under `key` ("src" or "tgt"); an error names the file.
+Language read_language(const ag::train::SavedFile& file, const std::string& key, const std::string& run_dir) {
+  const json saved = file.json_field(key);
+  try {
+    return language_from_json(saved, run_dir);
+  } catch (const ag::Error& e) {
+    throw ag::Error(fmt::format("{}: {}", file.path(), e.what()));
   }
 }
 
@@ -73,10 +101,10 @@ LoadedModel load_model(const std::string& path) {
   const std::string run_dir = fs::path(file_path).parent_path().string();
   LoadedModel loaded;
   loaded.path = file_path;
-  loaded.src = language_from_json(file.json_field("src"), run_dir);
-  loaded.tgt = language_from_json(file.json_field("tgt"), run_dir);
+  loaded.src = read_language(file, "src", run_dir);
+  loaded.tgt = read_language(file, "tgt", run_dir);
   loaded.info = file.json_field("info");
-  loaded.model = build_and_load(model_config(file), file.tensors(), file_path);
+  loaded.model = build_and_load(model_config(file, loaded.src, loaded.tgt), file.tensors(), file_path);
   loaded.model->eval();
   return loaded;
 }
@@ -105,17 +133,22 @@ SavedCheckpoint read_checkpoint(const std::string& run_dir) {
   } catch (const ag::Error& e) {
     throw ag::Error(fmt::format("{}: the training state is damaged: {}", path, e.what()));
   }
+  const ag::train::SavedFile& file = checkpoint.file();
+  Language src = read_language(file, "src", run_dir);
+  Language tgt = read_language(file, "tgt", run_dir);
   TrainOptions options;
   try {
-    options = train_options_from_json(checkpoint.options());
+    const json saved = checkpoint.options();
+    AG_CHECK(saved.contains("model"), "there is no model description");
+    check_vocab_sizes(saved["model"], src, tgt);
+    options = train_options_from_json(saved);
   } catch (const ag::Error& e) {
     throw ag::Error(fmt::format("{}: the saved training settings: {}", path, e.what()));
   }
-  const ag::train::SavedFile& file = checkpoint.file();
   return SavedCheckpoint{.checkpoint = checkpoint,
                          .options = std::move(options),
-                         .src = language_from_json(file.json_field("src"), run_dir),
-                         .tgt = language_from_json(file.json_field("tgt"), run_dir),
+                         .src = std::move(src),
+                         .tgt = std::move(tgt),
                          .state = std::move(state)};
 }
 

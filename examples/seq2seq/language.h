@@ -3,8 +3,10 @@
 // A Language is a tokenizer plus a vocabulary, and is saved inside every weights file as JSON
 // (tokenizer kind, the SentencePiece model's file name, every piece in id order), so a checkpoint
 // carries what it needs to read and write text. A SentencePiece model file lives next to the
-// checkpoint, and loading checks that it still numbers its pieces as the checkpoint's vocabulary
-// does: a swapped or retrained model file would otherwise translate into nonsense without a word.
+// checkpoint, which names it; loading reads it from there only (a name such as ../../etc/passwd or
+// /dev/zero, a link leading elsewhere, or an outsized file is refused), and checks that it still
+// numbers its pieces as the checkpoint's vocabulary does: a swapped or retrained model file would
+// otherwise translate into nonsense without a word.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -87,4 +87,13 @@ TEST_CASE("the ag-score program scores files and fails on bad input", "[data][sc
   CHECK(run(f.short_ref + " -i " + f.hyp) != 0);
   CHECK(read_lines(f.dir.path("err.txt")).at(0).find("has 2 lines but") != std::string::npos);
   CHECK(run(f.dir.path("missing.txt") + " -i " + f.hyp) != 0);
+  // A flag error exits 1 as any other error does (CLI11's own codes are 105-109), and says why.
+  for (const std::string& args : std::vector<std::string>{"", "--no-such-flag " + f.ref, f.ref + " --width 11",
+                                                          f.ref + " -m ter", f.dir.path("missing.txt"),
+                                                          f.ref + " --tokenize intl"}) {
+    INFO(args);
+    CHECK(run(args + " -i " + f.hyp) == 1);
+    CHECK_FALSE(read_lines(f.dir.path("err.txt")).empty());
+  }
+  CHECK(run("--help") == 0);
 }

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "ag/core/error.h"
 #include "ag/data/sentencepiece_tokenizer.h"
@@ -80,4 +82,23 @@ TEST_CASE("SentencePiece errors say what went wrong", "[data][sentencepiece]") {
                     Catch::Contains("cannot open"));
   CHECK_THROWS_WITH(SentencePieceTokenizer(dir.path("missing.model")),
                     Catch::Contains("cannot load SentencePiece model"));
+}
+
+TEST_CASE("SentencePiece: a damaged model file is refused with ag::Error, whatever SentencePiece throws",
+          "[data][sentencepiece]") {
+  TempDir dir;
+  write_lines(dir.path("corpus.txt"), corpus());
+  SentencePieceTokenizer::train({dir.path("corpus.txt")}, dir.path("m"), {.vocab_size = 50});
+  std::string model;
+  {
+    std::ifstream in(dir.path("m.model"), std::ios::binary);
+    model.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // One more entry in the ModelProto's repeated field 1 (pieces): a piece whose string is empty
+  // (field 1, length 0) with score 0.0 (field 2, fixed32). SentencePiece's trie builder throws
+  // its own exception (Darts::Details::Exception) on it. Found by fuzz_sentencepiece.
+  const std::string empty_piece("\x0a\x07\x0a\x00\x15\x00\x00\x00\x00", 9);
+  std::ofstream(dir.path("damaged.model"), std::ios::binary) << model + empty_piece;
+  CHECK_THROWS_WITH(SentencePieceTokenizer(dir.path("damaged.model")),
+                    Catch::Contains("cannot load SentencePiece model") && Catch::Contains("damaged.model"));
 }

@@ -94,6 +94,13 @@ TEST_CASE("checkpoint: foreign, damaged and mismatched files are refused, naming
   save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
   REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),
                       Catch::Contains("the training state is incomplete"));
+  // A step written as a float beyond int64 is refused, never cast (undefined behaviour).
+  nlohmann::json state = nlohmann::json::parse(load_safetensors(path).metadata.at("state"));
+  state["step"] = 2.0e19;
+  file.metadata["state"] = state.dump();
+  save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
+  REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),
+                      Catch::Contains("the training state is damaged: the step must be an integer"));
   file.metadata["state"] = "{not json";
   save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
   REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),
