@@ -10,7 +10,10 @@
 
 namespace forecast {
 
-HoltWinters run_holt_winters(std::span<const double> y, const HoltWintersParameters& p) {
+namespace {
+
+// The recursions over y from p's initial states; the one-step errors go to `errors` when given.
+HoltWinters run(std::span<const double> y, const HoltWintersParameters& p, std::vector<double>* errors) {
   const size_t m = p.season0.size();
   HoltWinters out;
   out.alpha = p.alpha, out.beta = p.beta, out.gamma = p.gamma;
@@ -19,6 +22,7 @@ HoltWinters run_holt_winters(std::span<const double> y, const HoltWintersParamet
   for (size_t t = 0; t < y.size(); ++t) {
     const double seasonal = s[t % m], error = y[t] - (level + trend + seasonal);
     sse += error * error;
+    if (errors) errors->push_back(error);
     const double new_level = p.alpha * (y[t] - seasonal) + (1 - p.alpha) * (level + trend);
     s[t % m] = p.gamma * (y[t] - level - trend) + (1 - p.gamma) * seasonal;
     trend = p.beta * (new_level - level) + (1 - p.beta) * trend;
@@ -29,6 +33,10 @@ HoltWinters run_holt_winters(std::span<const double> y, const HoltWintersParamet
   for (size_t i = 0; i < m; ++i) out.season[i] = s[(y.size() + i) % m];
   return out;
 }
+
+}  // namespace
+
+HoltWinters run_holt_winters(std::span<const double> y, const HoltWintersParameters& p) { return run(y, p, nullptr); }
 
 std::vector<double> HoltWinters::forecast(int64_t horizon) const {
   AG_CHECK(horizon >= 0, "Holt-Winters: the horizon ({}) must not be negative", horizon);
@@ -99,6 +107,60 @@ std::vector<double> nelder_mead(const std::function<double(const std::vector<dou
 double logistic(double u) { return 1 / (1 + std::exp(-u)); }
 double logit(double p) { return std::log(p / (1 - p)); }
 
+// The initial states (level, trend, m seasons) that minimise the squared one-step errors for p's
+// alpha, beta and gamma. For fixed smoothing the recursions are linear in the initial state x, so
+// the errors are e(x) = e(0) + R x, R's column k being the errors from unit state k on a series of
+// zeros: a least-squares problem, solved by its normal equations. Level and season offsets are
+// nearly interchangeable, so a tiny ridge keeps the system solvable.
+void fit_initial_states(std::span<const double> y, HoltWintersParameters& p) {
+  const size_t m = p.season0.size(), k = m + 2, n = y.size();
+  auto with_state = [&](const std::vector<double>& x) {
+    HoltWintersParameters q = p;
+    q.level0 = x[0], q.trend0 = x[1];
+    std::copy(x.begin() + 2, x.end(), q.season0.begin());
+    return q;
+  };
+  std::vector<double> e0;
+  run(y, with_state(std::vector<double>(k, 0.0)), &e0);
+  const std::vector<double> zeros(n, 0.0);
+  std::vector<std::vector<double>> R(k);  // R[j][t]
+  for (size_t j = 0; j < k; ++j) {
+    std::vector<double> unit(k, 0.0);
+    unit[j] = 1;
+    run(zeros, with_state(unit), &R[j]);
+  }
+  // A x = b with A = R^T R + ridge, b = -R^T e0; Gaussian elimination with partial pivoting.
+  std::vector<std::vector<double>> A(k, std::vector<double>(k + 1, 0.0));
+  double trace = 0;
+  for (size_t i = 0; i < k; ++i) {
+    for (size_t j = i; j < k; ++j) {
+      double dot = 0;
+      for (size_t t = 0; t < n; ++t) dot += R[i][t] * R[j][t];
+      A[i][j] = A[j][i] = dot;
+    }
+    for (size_t t = 0; t < n; ++t) A[i][k] -= R[i][t] * e0[t];
+    trace += A[i][i];
+  }
+  for (size_t i = 0; i < k; ++i) A[i][i] += 1e-10 * trace / static_cast<double>(k) + 1e-300;
+  for (size_t c = 0; c < k; ++c) {
+    size_t pivot = c;
+    for (size_t r = c + 1; r < k; ++r)
+      if (std::abs(A[r][c]) > std::abs(A[pivot][c])) pivot = r;
+    std::swap(A[c], A[pivot]);
+    if (A[c][c] == 0) return;  // degenerate (a constant series): keep the starting states
+    for (size_t r = 0; r < k; ++r) {
+      if (r == c) continue;
+      const double f = A[r][c] / A[c][c];
+      for (size_t j = c; j <= k; ++j) A[r][j] -= f * A[c][j];
+    }
+  }
+  std::vector<double> x(k);
+  for (size_t i = 0; i < k; ++i) x[i] = A[i][k] / A[i][i];
+  for (double v : x)
+    if (!std::isfinite(v)) return;
+  p = with_state(x);
+}
+
 }  // namespace
 
 HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
@@ -110,35 +172,35 @@ HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
   const double second =
       std::accumulate(y.begin() + static_cast<ptrdiff_t>(m), y.begin() + static_cast<ptrdiff_t>(2 * m), 0.0) /
       static_cast<double>(m);
-  HoltWintersParameters start{0, 0, 0, first, (second - first) / static_cast<double>(m), {}};
-  for (size_t i = 0; i < m; ++i) start.season0.push_back(y[i] - first);
+  HoltWintersParameters best{0.5, 0.1, 0.1, first, (second - first) / static_cast<double>(m), {}};
+  for (size_t i = 0; i < m; ++i) best.season0.push_back(y[i] - first);
   // The level and trend start one step before y[0]: the first season's mean sits at its middle.
-  start.level0 = first - start.trend0 * (static_cast<double>(m) + 1) / 2;
+  best.level0 = first - best.trend0 * (static_cast<double>(m) + 1) / 2;
   // The search runs over unconstrained u: alpha, beta = logistic(u0), logistic(u1); gamma =
-  // (1 - alpha) logistic(u2); the initial level and trend move in units of the data's spread.
-  double spread = 0;
-  for (size_t i = 1; i < y.size(); ++i) spread += std::abs(y[i] - y[i - 1]);
-  spread = std::max(spread / static_cast<double>(y.size() - 1), 1e-12);
-  auto parameters = [&](const std::vector<double>& u) {
-    HoltWintersParameters p = start;
+  // (1 - alpha) logistic(u2). It alternates with the least-squares initial states: the smoothing
+  // for the states, then the states for the smoothing, which only ever lowers the error.
+  auto with_smoothing = [&](const std::vector<double>& u) {
+    HoltWintersParameters p = best;
     p.alpha = logistic(u[0]), p.beta = logistic(u[1]), p.gamma = (1 - p.alpha) * logistic(u[2]);
-    p.level0 += u[3] * spread, p.trend0 += u[4] * spread / static_cast<double>(m);
     return p;
   };
   auto sse = [&](const std::vector<double>& u) {
-    const double value = run_holt_winters(y, parameters(u)).sse;
+    const double value = run(y, with_smoothing(u), nullptr).sse;
     return std::isfinite(value) ? value : 1e300;
   };
-  std::vector<double> best;
-  double best_sse = 0;
-  for (double alpha : {0.1, 0.5, 0.9})
-    for (double beta : {0.01, 0.2}) {
-      const std::vector<double> u =
-          nelder_mead(sse, {logit(alpha), logit(beta), logit(0.1), 0.0, 0.0}, 1.0, 1500);
-      const double value = sse(u);
-      if (best.empty() || value < best_sse) best = u, best_sse = value;
-    }
-  return run_holt_winters(y, parameters(best));
+  for (int round = 0; round < 3; ++round) {
+    std::vector<double> best_u;
+    double best_sse = 0;
+    for (double alpha : {0.1, 0.5, 0.9})
+      for (double beta : {0.01, 0.2}) {
+        const std::vector<double> u = nelder_mead(sse, {logit(alpha), logit(beta), logit(0.1)}, 1.0, 600);
+        const double value = sse(u);
+        if (best_u.empty() || value < best_sse) best_u = u, best_sse = value;
+      }
+    best = with_smoothing(best_u);
+    fit_initial_states(y, best);
+  }
+  return run(y, best, nullptr);
 }
 
 }  // namespace forecast

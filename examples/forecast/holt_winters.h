@@ -8,12 +8,12 @@
 //   season           s[t] = gamma (y[t] - l[t-1] - b[t-1]) + (1 - gamma) s[t-m]
 //   h steps ahead    l[n] + h b[n] + s[n + h - m k], k = the whole seasons that bring it into the last one
 //
-// Fitting: the initial level, trend and season start from the first two seasons (level: the mean
-// of the first; trend: the change between the two means, per step; season: the first season minus
-// its mean). Then alpha, beta, gamma (0 <= gamma <= 1 - alpha, as statsmodels bounds it) and the
-// initial level and trend are chosen to minimise the sum of squared one-step errors, by Nelder-Mead
-// from a few starting points. statsmodels also fits the m initial season values; this fit keeps
-// them fixed, which matters little once the smoothing has run over a few seasons.
+// Fitting, as statsmodels' default (initialization_method="estimated"): alpha, beta, gamma (with
+// 0 <= gamma <= 1 - alpha, statsmodels' bound) and the initial level, trend and m seasons minimise
+// the sum of squared one-step errors. The search alternates, three times: Nelder-Mead over the
+// smoothing from six starts, then the initial states by least squares (for fixed smoothing the
+// errors are linear in them). It starts from the first two seasons (level: the mean of the first;
+// trend: the change between the two means, per step; season: the first season minus its mean).
 #pragma once
 #include <cstdint>
 #include <span>
