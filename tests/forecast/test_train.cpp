@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "ag/core/error.h"
@@ -139,15 +140,16 @@ TEST_CASE("train: a run writes its report, plots and model, predict continues it
   o.data = dir.write("gap.csv", "time,sales\n2000.0,1\n2000.1,\n");
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("gap.csv: line 3"));
   CHECK(std::ifstream(dir.path("run/model.safetensors")).good());
-  o = tiny_run(dir, "run2");
-  o.model.context = 25;
-  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--context (25) must be a positive multiple of --patch (4)"));
-  o = tiny_run(dir, "run2");
-  o.model.dropout = 1;
-  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--dropout (1) must be in [0, 1)"));
-  o = tiny_run(dir, "run2");
-  o.data = dir.write("labels.csv", "q,v\nQ1,1\nQ2,2\n");
-  CHECK_THROWS_WITH(train(o, log), Catch::Contains("give --season"));
+  auto refused = [&](const std::function<void(TrainOptions&)>& change, const std::string& message) {
+    TrainOptions bad = tiny_run(dir, "run2");
+    change(bad);
+    CHECK_THROWS_WITH(train(bad, log), Catch::Contains(message));
+  };
+  refused([](TrainOptions& b) { b.model.context = 25; }, "--context (25) must be a positive multiple of --patch (4)");
+  refused([](TrainOptions& b) { b.model.dropout = 1; }, "--dropout (1) must be in [0, 1)");
+  refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\nQ2,2\n"); }, "give --season");
+  refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\n"), b.season = 4, b.calendar = true; },
+          "--calendar needs dates or decimal years");
 }
 
 TEST_CASE("train: a run stopped by Ctrl-C and resumed takes the same steps as one never stopped") {
