@@ -1,0 +1,45 @@
+// The statistical baseline: additive Holt-Winters (triple exponential smoothing with additive trend
+// and additive seasonality, Holt 1957 / Winters 1960; the model of statsmodels'
+// ExponentialSmoothing(trend="add", seasonal="add")):
+//
+//   one step ahead   yhat[t] = l[t-1] + b[t-1] + s[t-m]
+//   level            l[t] = alpha (y[t] - s[t-m]) + (1 - alpha) (l[t-1] + b[t-1])
+//   trend            b[t] = beta (l[t] - l[t-1]) + (1 - beta) b[t-1]
+//   season           s[t] = gamma (y[t] - l[t-1] - b[t-1]) + (1 - gamma) s[t-m]
+//   h steps ahead    l[n] + h b[n] + s[n + h - m k], k = the whole seasons that bring it into the last one
+//
+// Fitting, as statsmodels' default (initialization_method="estimated"): alpha, beta, gamma (with
+// 0 <= gamma <= 1 - alpha, statsmodels' bound) and the initial level, trend and m seasons minimise
+// the sum of squared one-step errors. The search alternates, three times: Nelder-Mead over the
+// smoothing from six starts, then the initial states by least squares (for fixed smoothing the
+// errors are linear in them). It starts from the first two seasons (level: the mean of the first;
+// trend: the change between the two means, per step; season: the first season minus its mean).
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace forecast {
+
+struct HoltWinters {
+  double alpha = 0, beta = 0, gamma = 0;
+  double level = 0, trend = 0;  // at the end of the fitted series
+  std::vector<double> season;   // the last m seasonal values; season[i] belongs to step n - m + i
+  double sse = 0;               // the sum of squared one-step errors of the fit
+
+  // Fits the model to `y` (at least two seasons); throws ag::Error if it is too short.
+  static HoltWinters fit(std::span<const double> y, int64_t season_length);
+  // The `horizon` values after the fitted series.
+  std::vector<double> forecast(int64_t horizon) const;
+};
+
+// Parameters of a given model run over `y` from given initial states (what fit() optimises).
+struct HoltWintersParameters {
+  double alpha, beta, gamma;
+  double level0, trend0;
+  std::vector<double> season0;  // m values: the seasons of steps 0 .. m-1
+};
+// Runs the recursions over `y` and returns the end state and its sum of squared one-step errors.
+HoltWinters run_holt_winters(std::span<const double> y, const HoltWintersParameters& parameters);
+
+}  // namespace forecast

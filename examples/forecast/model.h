@@ -1,0 +1,73 @@
+// The forecaster: a Transformer encoder over patches of the context window (PatchTST, Nie et al.
+// 2023, "A Time Series is Worth 64 Words"), with a linear head that reads every patch and emits
+// three quantiles for each of the next H steps.
+//
+//   context (B,C), already normalised (see windows.h)
+//   patches      (B,C,) -> (B,N,P)                      N = C / P patches of P consecutive values
+//   [+ calendar] (B,N,P) ++ (B,N,F) -> (B,N,P+F)        the calendar of each patch's last step
+//   embed        Linear(P+F, D) + a learned position per patch, dropout      -> (B,N,D)
+//   encoder      L pre-LN Transformer layers (GELU), bidirectional, final LayerNorm  -> (B,N,D)
+//   head         flatten (B,N*D) -> dropout -> Linear(N*D, H*3) -> (B,H,3)
+//
+// Why patches: a token of P values carries a local shape (a slope, a peak) that one value cannot,
+// and attention then costs (C/P)^2 rather than C^2, which is what lets a context of two years of
+// daily data fit on a CPU. Why a flat linear head rather than decoding step by step: the H steps
+// come out at once, without feeding errors back in, and the head can copy "the same day one
+// season ago" from the patch that holds it.
+//
+// The three outputs per step are the 0.1, 0.5 and 0.9 quantiles, trained with the pinball loss
+// (pinball_loss below): the median is the point forecast, the outer two an 80% interval.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "ag/nn/container.h"
+#include "ag/nn/dropout.h"
+#include "ag/nn/linear.h"
+#include "ag/nn/transformer.h"
+
+namespace forecast {
+
+inline constexpr std::array<double, 3> kQuantiles = {0.1, 0.5, 0.9};
+
+struct ModelConfig {
+  int64_t context = 0;   // C, values the model sees; a multiple of patch (0: chosen from the season)
+  int64_t horizon = 0;   // H, values it forecasts (0: one season)
+  int64_t patch = 4;     // P, values per token
+  int64_t calendar = 0;  // F, calendar features per token (0: none; set from the data, see series.h)
+  int64_t layers = 2;
+  int64_t heads = 4;
+  int64_t width = 64;         // D
+  int64_t feedforward = 128;  // the hidden width of each layer's feed-forward block
+  double dropout = 0.1;
+
+  void validate() const;  // throws an ag::Error naming the flag to fix
+  int64_t patches() const { return context / patch; }
+};
+// As JSON in checkpoints and weights files; reading checks every integer (ag::json_integer) and
+// then validate(), so a damaged file is an error, not a huge allocation.
+void to_json(nlohmann::json& j, const ModelConfig& c);
+void from_json(const nlohmann::json& j, ModelConfig& c);
+
+class ForecasterImpl : public ag::nn::Module {
+ public:
+  explicit ForecasterImpl(const ModelConfig& config);
+  // context (B,C) and calendar (B,N,F) (undefined when F = 0) -> quantiles (B,H,3).
+  ag::Tensor forward(const ag::Tensor& context, const ag::Tensor& calendar = {});
+
+  ModelConfig config;
+  ag::nn::Linear embed{nullptr};
+  ag::Tensor position;  // (N,D)
+  ag::nn::Dropout dropout{nullptr};
+  ag::nn::TransformerEncoder encoder{nullptr};
+  ag::nn::Linear head{nullptr};
+};
+AG_MODULE(Forecaster);
+
+// The mean pinball loss of quantile forecasts (B,H,Q) against targets (B,H), the quantile levels
+// kQuantiles along the last dim: mean of q e + max(-e, 0), e = target - forecast, which is q e for
+// e >= 0 and (q - 1) e below (the same function ag::data::pinball_loss scores, here on tensors).
+ag::Tensor pinball_loss(const ag::Tensor& forecast, const ag::Tensor& target);
+
+}  // namespace forecast

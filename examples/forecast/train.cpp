@@ -1,0 +1,295 @@
+// The training loop around the forecaster (see train.h). The run directory, the checkpoint's
+// layout, the progress line, the metrics log, Ctrl-C and the loss curve are the training kit's.
+#include "train.h"
+
+#include <optional>
+
+#include "ag/core/error.h"
+#include "ag/core/generator.h"
+#include "ag/core/json_number.h"
+#include "ag/core/parallel.h"
+#include "ag/core/serialize.h"
+#include "ag/data/csv.h"
+#include "ag/optim/adam.h"
+#include "ag/optim/clip_grad.h"
+#include "ag/optim/lr_scheduler.h"
+#include "ag/train/train.h"
+#include "weights.h"
+#include "windows.h"
+
+namespace forecast {
+
+namespace optim = ag::optim;
+namespace train_kit = ag::train;
+using nlohmann::json;
+
+void TrainOptions::validate() const {
+  model.validate();
+  AG_CHECK(season >= 1, "--season ({}) must be positive", season);
+  AG_CHECK(batch_size > 0, "--batch-size ({}) must be positive", batch_size);
+  AG_CHECK(lr > 0 && min_lr >= 0 && min_lr <= lr, "--lr ({}) must be positive and --min-lr ({}) in [0, lr]", lr,
+           min_lr);
+  AG_CHECK(weight_decay >= 0, "--weight-decay ({}) must not be negative", weight_decay);
+  AG_CHECK(clip >= 0, "--clip ({}) must not be negative (0: no clipping)", clip);
+  AG_CHECK(warmup >= 0 && max_steps > warmup, "--max-steps ({}) must exceed --warmup ({}), which must not be negative",
+           max_steps, warmup);
+  AG_CHECK(max_time >= 0, "--max-time ({}) must not be negative (0: no limit)", max_time);
+  AG_CHECK(eval_every > 0 && save_every > 0, "--eval-every ({}) and --save-every ({}) must be positive", eval_every,
+           save_every);
+  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
+}
+
+void to_json(json& j, const TrainOptions& o) {
+  j = {{"data", o.data}, {"column", o.column}, {"model", o.model}, {"season", o.season}, {"calendar", o.calendar},
+       {"batch_size", o.batch_size}, {"lr", o.lr}, {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay},
+       {"clip", o.clip}, {"warmup", o.warmup}, {"max_steps", o.max_steps}, {"eval_every", o.eval_every},
+       {"save_every", o.save_every}, {"seed", o.seed}};
+}
+
+void from_json(const json& j, TrainOptions& o) {
+  constexpr int64_t kMost = int64_t{1} << 40;
+  o.data = j.at("data").get<std::string>(), o.column = j.at("column").get<std::string>();
+  o.model = j.at("model").get<ModelConfig>();
+  o.season = ag::json_integer(j.at("season"), "options: season", 1, kMost);
+  o.calendar = j.at("calendar").get<bool>();
+  o.batch_size = ag::json_integer(j.at("batch_size"), "options: batch_size", 1, kMost);
+  o.lr = j.at("lr").get<double>(), o.min_lr = j.at("min_lr").get<double>();
+  o.weight_decay = j.at("weight_decay").get<double>(), o.clip = j.at("clip").get<double>();
+  o.warmup = ag::json_integer(j.at("warmup"), "options: warmup", 0, kMost);
+  o.max_steps = ag::json_integer(j.at("max_steps"), "options: max_steps", 1, kMost);
+  o.eval_every = ag::json_integer(j.at("eval_every"), "options: eval_every", 1, kMost);
+  o.save_every = ag::json_integer(j.at("save_every"), "options: save_every", 1, kMost);
+  o.seed = static_cast<uint64_t>(ag::json_integer(j.at("seed"), "options: seed", 0));
+}
+
+std::unique_ptr<optim::Optimizer> make_optimizer(ForecasterImpl& model, const TrainOptions& options) {
+  std::vector<ag::Tensor> decay, no_decay;
+  for (const ag::Tensor& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
+  optim::AdamWOptions adamw(options.lr);
+  adamw.weight_decay(options.weight_decay);
+  optim::AdamWOptions no_decay_options = adamw;
+  no_decay_options.weight_decay(0.0);
+  std::vector<optim::ParamGroup> groups;
+  groups.emplace_back(decay, adamw);
+  groups.emplace_back(no_decay, no_decay_options);
+  return std::make_unique<optim::AdamW>(std::move(groups), adamw);
+}
+
+namespace {
+
+const train_kit::FileFormat kFormat{"ag-forecast-checkpoint-1", "forecast"};
+const train_kit::RunFiles kFiles{
+    .program = "forecast train",
+    .checkpoint = "checkpoint.safetensors",
+    .outputs = {"model.safetensors", "metrics.jsonl", "loss.svg", "report.json", "forecast.svg", "forecast.csv"}};
+
+Series read_series(const TrainOptions& o) {
+  return o.data.empty() ? generated_series() : series_from_csv(ag::data::read_csv(o.data), o.column);
+}
+
+// Fills in the settings left at 0 from the series (the season from its time column, a horizon of
+// one season, a context of three seasons or two horizons), then checks that the cut fits.
+void settle(TrainOptions& o, const Series& s) {
+  if (o.season == 0) o.season = s.guess_season();
+  AG_CHECK(o.season != 0, "{}: the time column does not tell the season; give --season", s.name);
+  if (o.model.horizon == 0) o.model.horizon = o.season;
+  if (o.model.context == 0) {
+    const int64_t wanted = std::max(3 * o.season, 2 * o.model.horizon), patch = std::max<int64_t>(o.model.patch, 1);
+    o.model.context = (wanted + patch - 1) / patch * patch;
+  }
+  AG_CHECK(!o.calendar || s.calendar_features() > 0, "{}: --calendar needs dates or decimal years in the time column",
+           s.name);
+  o.model.calendar = o.calendar ? s.calendar_features() : 0;
+  o.validate();
+  const int64_t H = o.model.horizon, C = o.model.context;
+  AG_CHECK(s.size() - 2 * H >= C + H && s.size() - 2 * H > o.season,
+           "{}: {} values are too few: the test and validation take 2 x --horizon ({}), and training needs at least "
+           "one window of --context {} + --horizon {} before them", s.name, s.size(), 2 * H, C, H);
+}
+
+// One run, fresh or resumed: the model, its optimizer and schedule, the window sampler, and the
+// kit's pieces that report and save it.
+class Run {
+ public:
+  Run(TrainOptions options, train_kit::RunDir dir, Series series, const std::optional<train_kit::Checkpoint>& saved,
+      std::ostream& log, bool terminal)
+      : o_(std::move(options)), dir_(std::move(dir)), series_(std::move(series)), log_(log), model_(o_.model),
+        optimizer_(make_optimizer(*model_, o_)), schedule_(*optimizer_, o_.warmup, o_.max_steps, o_.min_lr),
+        sampler_(series_, valid_start(), o_.batch_size, o_.model.context, o_.model.horizon, o_.model.patch,
+                 o_.calendar, o_.seed),
+        metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
+        progress_(log, terminal, "win/s") {
+    log_ << fmt::format("forecast: {}: {} values; training windows end by {} ({} of them), validation {} values, "
+                        "test the last {}; season {}, context {}, model {} parameters\n",
+                        series_.name, series_.size(), valid_start(), sampler_.windows(), o_.model.horizon,
+                        o_.model.horizon, o_.season, o_.model.context, model_->num_parameters());
+    if (!saved) return;
+    saved->restore({*model_, *optimizer_, &schedule_});
+    state_ = saved->state();
+    const json& extra = state_.extra;
+    AG_CHECK(extra.contains("sampler") && extra["sampler"].is_string() && extra.contains("best") &&
+                 extra["best"].is_number(),
+             "{}: the saved state has no window sampler or best validation score", saved->file().path());
+    sampler_.set_state(extra["sampler"].get<std::string>());
+    best_ = extra["best"].get<double>();
+    log_ << "forecast: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
+         << " trained)\n";
+  }
+
+  TrainResult run() {
+    train_kit::InterruptGuard interrupt;
+    clock_ = train_kit::Stopwatch(state_.elapsed_s);
+    const int64_t first_step = state_.step;
+    TrainResult result;
+    while (state_.step < o_.max_steps && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
+      step(first_step);
+      if (state_.step % o_.eval_every == 0 && state_.step < o_.max_steps) validate();
+      if (interrupt.requested()) {
+        result.interrupted = true;
+        break;
+      }
+      if (state_.step % o_.save_every == 0 && state_.step < o_.max_steps) save();
+    }
+    progress_.break_line();
+    if (result.interrupted) {
+      log_ << "forecast: stopped at step " << state_.step << "; continue with: forecast train --resume "
+           << dir_.path() << "\n";
+    } else {
+      validate();
+    }
+    save();
+    result.steps = state_.step;
+    result.train_losses = state_.train_losses;
+    result.seconds = clock_.elapsed_s();
+    result.best_valid_mase = best_;
+    if (!result.interrupted) test(result);
+    return result;
+  }
+
+ private:
+  int64_t valid_start() const { return series_.size() - 2 * o_.model.horizon; }
+  int64_t test_start() const { return series_.size() - o_.model.horizon; }
+
+  void step(int64_t first_step) {
+    const Batch batch = sampler_.next();
+    const double lr = schedule_.get_last_lr()[0];
+    optimizer_->zero_grad();
+    const ag::Tensor loss = pinball_loss(model_->forward(batch.context, batch.calendar), batch.target);
+    loss.backward();
+    if (o_.clip > 0) optim::clip_grad_norm_(model_->parameters(), o_.clip);
+    optimizer_->step();
+    schedule_.step();
+    state_.train_losses.push_back(loss.item());
+    ++state_.step;
+    const double windows = static_cast<double>((state_.step - first_step) * o_.batch_size);
+    const double per_step = clock_.session_s() / static_cast<double>(state_.step - first_step);
+    std::optional<double> eta = static_cast<double>(o_.max_steps - state_.step) * per_step;
+    if (o_.max_time > 0) eta = std::min(*eta, o_.max_time - clock_.elapsed_s());
+    progress_.update({.step = state_.step, .loss = train_kit::mean_of_last(state_.train_losses, 50), .lr = lr,
+                      .rate = windows / std::max(clock_.session_s(), 1e-9), .elapsed_s = clock_.elapsed_s(),
+                      .eta_s = eta});
+  }
+
+  // The forecast of the validation values; keeps the weights when its MASE is the best so far.
+  void validate() {
+    const bool first = !baselines_logged_;
+    const Evaluation e = evaluate(*model_, series_, valid_start(), o_.season, /*holt_winters=*/first);
+    metrics_.append({{"step", state_.step}, {"elapsed_s", clock_.elapsed_s()},
+                     {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)},
+                     {"val_mase", e.model_scores.mase}, {"val_mae", e.model_scores.mae},
+                     {"val_smape", e.model_scores.smape}, {"val_pinball", e.pinball}, {"val_coverage", e.coverage}});
+    progress_.break_line();
+    if (first)
+      log_ << fmt::format("forecast: validation MASE of the baselines: seasonal naive {:.3f}, Holt-Winters {:.3f}\n",
+                          e.naive_scores.mase, e.holt_winters_scores.mase);
+    baselines_logged_ = true;
+    const bool better = best_ < 0 || e.model_scores.mase < best_;
+    log_ << fmt::format("forecast: step {}: validation MASE {:.3f}, 80% coverage {:.2f}{}\n", state_.step,
+                        e.model_scores.mase, e.coverage, better ? " (best so far, kept)" : "")
+         << std::flush;
+    if (!better) return;
+    best_ = e.model_scores.mase;
+    save_model(dir_.file("model.safetensors"), *model_, series_.column, o_.season,
+               {{"step", state_.step}, {"val_mase", best_}});
+  }
+
+  // The checkpoint and the loss curve, each replaced atomically.
+  void save() {
+    state_.elapsed_s = clock_.elapsed_s();
+    state_.extra["sampler"] = sampler_.state();
+    state_.extra["best"] = best_;
+    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
+                               json(o_));
+    std::vector<train_kit::CurvePoint> validation;
+    for (const json& entry : metrics_.entries())
+      validation.push_back({entry["step"].get<double>(), entry["val_pinball"].get<double>()});
+    ag::write_file_atomically(dir_.file("loss.svg"),
+                              train_kit::loss_curve_svg(state_.train_losses, validation, "Pinball loss"));
+  }
+
+  // The kept weights on the test values, beside the baselines: the table, report.json, the chart
+  // and every forecast value in forecast.csv.
+  void test(TrainResult& result) {
+    const LoadedModel best = load_model(dir_.file("model.safetensors"));
+    result.test = evaluate(*best.model, series_, test_start(), o_.season, /*holt_winters=*/true);
+    result.report = format_evaluation(
+        result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}",
+                                 series_.name, o_.model.horizon, o_.season, best.info.value("step", int64_t{0})));
+    json report = evaluation_json(result.test);
+    report["series"] = series_.name, report["horizon"] = o_.model.horizon, report["season"] = o_.season;
+    report["best_val_mase"] = best_, report["steps"] = state_.step, report["train_seconds"] = result.seconds;
+    ag::write_file_atomically(dir_.file("report.json"), report.dump(2) + "\n");
+    ag::write_file_atomically(dir_.file("forecast.svg"), evaluation_svg(result.test, series_, series_.name));
+    std::string csv = "time,actual,forecast,lower_80,upper_80,seasonal_naive,holt_winters\n";
+    const Evaluation& e = result.test;
+    for (size_t h = 0; h < e.actual.size(); ++h)
+      csv += fmt::format("{},{},{},{},{},{},{}\n", series_.labels[static_cast<size_t>(e.end) + h], e.actual[h],
+                         e.model.median[h], e.model.lower[h], e.model.upper[h], e.seasonal_naive[h], e.holt_winters[h]);
+    ag::write_file_atomically(dir_.file("forecast.csv"), csv);
+    log_ << fmt::format("forecast: {} steps in {}; wrote {}/{{model.safetensors, report.json, forecast.svg, "
+                        "forecast.csv, metrics.jsonl, loss.svg}}\n",
+                        state_.step, train_kit::format_duration(result.seconds), dir_.path());
+  }
+
+  TrainOptions o_;
+  train_kit::RunDir dir_;
+  Series series_;
+  std::ostream& log_;
+  Forecaster model_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  optim::WarmupCosineLR schedule_;
+  WindowSampler sampler_;
+  train_kit::MetricsLog metrics_;
+  train_kit::Progress progress_;
+  train_kit::TrainState state_;
+  train_kit::Stopwatch clock_;
+  double best_ = -1;  // the best validation MASE so far (-1: none yet)
+  bool baselines_logged_ = false;
+};
+
+}  // namespace
+
+TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
+  TrainOptions options = given;
+  std::optional<train_kit::Checkpoint> saved;
+  std::optional<train_kit::RunDir> dir;
+  if (!given.resume.empty()) {
+    dir = train_kit::RunDir::resume(given.resume, kFiles, log);
+    saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
+    try {
+      options = saved->options().get<TrainOptions>();
+    } catch (const json::exception& e) {
+      throw ag::Error(fmt::format("{}: the saved options do not fit forecast train ({})", saved->file().path(), e.what()));
+    }
+    options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
+  }
+  Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad
+  settle(options, series);
+  if (given.resume.empty()) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
+  if (options.threads > 0) ag::set_num_threads(options.threads);
+  ag::manual_seed(options.seed);
+  Run run(std::move(options), std::move(*dir), std::move(series), saved, log, log_is_terminal);
+  return run.run();
+}
+
+}  // namespace forecast

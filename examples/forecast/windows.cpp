@@ -1,0 +1,76 @@
+// Scaling windows and drawing training batches (see windows.h).
+#include "windows.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "ag/core/error.h"
+#include "ag/core/factory.h"
+
+namespace forecast {
+
+WindowScale window_scale(std::span<const double> context) {
+  double mean = 0, square = 0;
+  for (double x : context) mean += x;
+  mean /= static_cast<double>(context.size());
+  for (double x : context) square += (x - mean) * (x - mean);
+  const double std = std::sqrt(square / static_cast<double>(context.size()));
+  return {mean, std > 0 ? std : 1.0};
+}
+
+Batch make_batch(const Series& series, std::span<const int64_t> starts, int64_t C, int64_t H, int64_t P,
+                 bool calendar) {
+  const auto B = static_cast<int64_t>(starts.size());
+  const int64_t N = C / P, F = calendar ? series.calendar_features() : 0;
+  std::vector<float> context, target, features;
+  bool have_targets = true;
+  Batch batch;
+  for (int64_t start : starts) {
+    AG_CHECK(start >= 0 && start + C <= series.size(), "windows: a context of {} at {} does not fit {} values", C,
+             start, series.size());
+    const std::span<const double> values(series.values);
+    const WindowScale scale = window_scale(values.subspan(static_cast<size_t>(start), static_cast<size_t>(C)));
+    batch.scales.push_back(scale);
+    for (int64_t t = start; t < start + C; ++t) context.push_back(static_cast<float>(scale.normalise(values[t])));
+    have_targets = have_targets && start + C + H <= series.size();
+    for (int64_t t = start + C; have_targets && t < start + C + H; ++t)
+      target.push_back(static_cast<float>(scale.normalise(values[t])));
+    for (int64_t n = 0; n < N && F > 0; ++n) {
+      const auto& day = series.calendar[static_cast<size_t>(start + (n + 1) * P - 1)];
+      features.insert(features.end(), day.begin(), day.end());
+    }
+  }
+  batch.context = ag::from_vector(context, {B, C});
+  if (F > 0) batch.calendar = ag::from_vector(features, {B, N, F});
+  if (have_targets) batch.target = ag::from_vector(target, {B, H});
+  return batch;
+}
+
+WindowSampler::WindowSampler(const Series& series, int64_t end, int64_t batch_size, int64_t context, int64_t horizon,
+                             int64_t patch, bool calendar, uint64_t seed)
+    : series_(series), end_(end), batch_size_(batch_size), context_(context), horizon_(horizon), patch_(patch),
+      calendar_(calendar), rng_(seed) {
+  AG_CHECK(windows() > 0,
+           "{}: {} values for training are too few for one window of --context {} + --horizon {}; shorten them",
+           series.name, end, context, horizon);
+}
+
+Batch WindowSampler::next() {
+  std::vector<int64_t> starts(static_cast<size_t>(batch_size_));
+  for (int64_t& start : starts) start = static_cast<int64_t>(ag::data::uniform_below(rng_, static_cast<uint64_t>(windows())));
+  return make_batch(series_, starts, context_, horizon_, patch_, calendar_);
+}
+
+std::string WindowSampler::state() const {
+  std::ostringstream out;
+  out << rng_;
+  return out.str();
+}
+
+void WindowSampler::set_state(const std::string& state) {
+  std::istringstream in(state);
+  in >> rng_;
+  AG_CHECK(!in.fail(), "windows: the saved generator state is damaged");
+}
+
+}  // namespace forecast

@@ -1,0 +1,110 @@
+// The forecaster learns a pure sine; its pinball loss matches the metric and has the right gradient;
+// Holt-Winters recovers a series whose answer is known.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+
+#include "ag/core/factory.h"
+#include "ag/core/generator.h"
+#include "ag/core/gradcheck.h"
+#include "ag/core/parallel.h"
+#include "ag/data/forecast_metrics.h"
+#include "evaluate.h"
+#include "holt_winters.h"
+#include "model.h"
+#include "train.h"
+#include "windows.h"
+
+using namespace forecast;
+
+namespace {
+
+Series sine(int64_t n, int64_t period) {
+  Series s;
+  s.name = "sine";
+  for (int64_t t = 0; t < n; ++t)
+    s.values.push_back(3 + 2 * std::sin(2 * std::numbers::pi * static_cast<double>(t) / static_cast<double>(period)));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("forecaster: a tiny model learns a pure sine near-exactly") {
+  ag::set_num_threads(1);
+  ag::manual_seed(5);
+  const Series s = sine(200, 16);
+  ModelConfig c;
+  c.context = 32, c.horizon = 8, c.patch = 4, c.layers = 1, c.heads = 2, c.width = 16, c.feedforward = 32;
+  c.dropout = 0.0;
+  Forecaster model(c);
+  TrainOptions o;
+  o.lr = 3e-3, o.weight_decay = 0.0;
+  auto optimizer = make_optimizer(*model, o);
+  WindowSampler sampler(s, 160, 32, c.context, c.horizon, c.patch, false, 1);
+  const double before = ag::data::mae(std::span(s.values).subspan(170, 8), forecast_after(*model, s, 170).median);
+  for (int step = 0; step < 300; ++step) {
+    const Batch b = sampler.next();
+    optimizer->zero_grad();
+    pinball_loss(model->forward(b.context), b.target).backward();
+    optimizer->step();
+  }
+  // Windows after the training ones: the median is within 2% of the amplitude, the interval narrow.
+  const QuantileForecast f = forecast_after(*model, s, 170);
+  const double after = ag::data::mae(std::span(s.values).subspan(170, 8), f.median);
+  CHECK(before > 0.5);
+  CHECK(after < 0.04);
+  for (size_t h = 0; h < 8; ++h) CHECK(f.upper[h] - f.lower[h] < 0.3);
+}
+
+TEST_CASE("forecaster: the pinball loss is the metric's, and its gradient checks out") {
+  // (B,H,3) = (1,2,3) forecasts against targets (1,2).
+  const std::vector<double> target = {1.0, -2.0}, forecast = {0.5, 1.2, 2.0, -3.0, -2.5, -1.0};  // no error exactly 0 (the kink)
+  double expected = 0;
+  for (size_t h = 0; h < 2; ++h)
+    for (size_t q = 0; q < 3; ++q)
+      expected += ag::data::pinball_loss(std::vector{target[h]}, std::vector{forecast[h * 3 + q]}, kQuantiles[q]) / 6;
+  const ag::Tensor f = ag::from_vector(forecast, {1, 2, 3}), y = ag::from_vector(target, {1, 2});
+  CHECK(pinball_loss(f, y).item() == Approx(expected));
+  const ag::Tensor x = ag::from_vector(forecast, {1, 2, 3}, ag::TensorOptions(ag::kFloat64).requires_grad());
+  const auto result = ag::gradcheck([&](const std::vector<ag::Tensor>& in) { return pinball_loss(in[0], y); }, {x});
+  CHECK(result.ok);
+  CHECK_THROWS_WITH(pinball_loss(f, ag::from_vector(target, {2, 1})), Catch::Contains("do not fit"));
+}
+
+TEST_CASE("windows: each context is scaled by its own mean and spread, the target too") {
+  Series s;
+  s.values = {1, 3, 1, 3, 5, 5, 5, 5};
+  const int64_t starts[] = {0, 4};
+  const Batch b = make_batch(s, starts, 4, 2, 2, false);
+  CHECK(b.scales[0].mean == 2);
+  CHECK(b.scales[0].std == 1);
+  CHECK(b.scales[1].std == 1);  // a constant context is divided by 1, not 0
+  CHECK(b.context.to_vector<float>() == std::vector<float>{-1, 1, -1, 1, 0, 0, 0, 0});
+  CHECK_FALSE(b.target.defined());  // the second window has none of its 2 targets
+  const int64_t first[] = {0};
+  CHECK(make_batch(s, first, 4, 2, 2, false).target.to_vector<float>() == std::vector<float>{3, 3});
+  CHECK(b.scales[0].restore(3) == 5);
+}
+
+TEST_CASE("Holt-Winters: the recursions by hand, and a trend plus season it recovers") {
+  // alpha = 0.5, beta = 0.5, gamma = 0.5, l0 = 10, b0 = 1, seasons {1, -1}; y = {12, 10}.
+  // t=0: yhat = 10 + 1 + 1 = 12, l = .5(12 - 1) + .5(11) = 11, s0 = .5(12 - 11) + .5(1) = 1, b = .5(1) + .5 = 1
+  // t=1: yhat = 11 + 1 - 1 = 11 (error -1), l = .5(10 + 1) + .5(12) = 11.5, s1 = .5(10 - 12) - .5 = -1.5,
+  //      b = .5(0.5) + .5 = 0.75
+  const std::vector<double> y = {12, 10};
+  const HoltWinters run = run_holt_winters(y, {0.5, 0.5, 0.5, 10, 1, {1, -1}});
+  CHECK(run.sse == Approx(1.0));
+  CHECK(run.level == Approx(11.5));
+  CHECK(run.trend == Approx(0.75));
+  CHECK(run.season == std::vector<double>{1, -1.5});
+  CHECK(run.forecast(3) == std::vector<double>{11.5 + 0.75 + 1, 11.5 + 1.5 - 1.5, 11.5 + 2.25 + 1});
+
+  // An exact line plus a season of 4: the fit forecasts the next 8 values almost exactly.
+  std::vector<double> series;
+  const double season[] = {3, -1, -4, 2};
+  for (int t = 0; t < 48; ++t) series.push_back(20 + 0.5 * t + season[t % 4]);
+  const HoltWinters fitted = HoltWinters::fit(std::span(series).first(40), 4);
+  const std::vector<double> f = fitted.forecast(8);
+  for (size_t h = 0; h < 8; ++h) CHECK(f[h] == Approx(series[40 + h]).margin(0.05));
+  CHECK_THROWS_WITH(HoltWinters::fit(std::span(series).first(7), 4), Catch::Contains("fewer than the two seasons"));
+}
