@@ -116,7 +116,7 @@ LabelledTexts read_text_folder(const std::string& dir, const LabelledReadOptions
         data.report.skipped.push_back(fmt::format("{}: {}", file.string(), why));
         continue;
       }
-      data.texts.push_back(options.mail ? mail_to_text(bytes, data.report.mail) : as_utf8(bytes, data.report));
+      data.texts.push_back(options.mail ? mail_to_text(bytes, data.report.mail, options.mail_headers) : as_utf8(bytes, data.report));
       data.targets.push_back(label);
     }
   }

@@ -25,6 +25,7 @@ namespace ag::data {
 
 struct LabelledReadOptions {
   bool mail = false;  // the files are raw e-mail: read them with mail_to_text (folder layout only)
+  std::vector<std::string> mail_headers = {};  // headers mail_to_text keeps besides the subject
 };
 
 struct LabelledReadReport {

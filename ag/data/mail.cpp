@@ -406,10 +406,14 @@ std::string repair_utf8(std::string_view bytes, int64_t& replaced) {
   return out;
 }
 
-std::string mail_to_text(std::string_view raw, MailCleaning& cleaning) {
+std::string mail_to_text(std::string_view raw, MailCleaning& cleaning, const std::vector<std::string>& headers) {
   ++cleaning.messages;
   const Entity message = parse_entity(raw);
-  const std::string subject = decode_header(message.header("subject"), cleaning);
+  std::string subject = decode_header(message.header("subject"), cleaning);
+  for (const std::string& name : headers) {
+    const std::string value = message.header(lower(name));
+    if (!value.empty()) subject += "\n" + name + ": " + decode_header(value, cleaning);
+  }
   if (starts_with_nocase(message.header("content-type"), "multipart/")) ++cleaning.multipart;
   std::string body;
   if (!collect_text(raw, 0, cleaning, body)) ++cleaning.no_text;

@@ -6,7 +6,8 @@
 //   std::cerr << cleaning.summary() << "\n";                        // what had to be done
 //
 // What happens to a message:
-//   headers      only Subject is kept, its RFC 2047 encoded words (=?utf-8?B?...?=) decoded
+//   headers      Subject is kept, and any other header asked for (From, X-Mailer...) as a
+//                "Name: value" line after it; RFC 2047 encoded words (=?utf-8?B?...?=) decoded
 //   multipart    every part is visited (nested ones too, up to kMaxMailDepth); of a
 //                multipart/alternative, only the first readable part (the same text twice would
 //                weigh double)
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ag::data {
 
@@ -47,8 +49,9 @@ struct MailCleaning {
   std::string summary() const;
 };
 
-// The subject, a blank line and the body text of one raw message. Never throws on any input.
-std::string mail_to_text(std::string_view raw, MailCleaning& cleaning);
+// The subject, the `headers` asked for (names in any case; the first of each, if present), a blank
+// line and the body text of one raw message. Never throws on any input.
+std::string mail_to_text(std::string_view raw, MailCleaning& cleaning, const std::vector<std::string>& headers = {});
 
 // The bytes as valid UTF-8: each byte of a malformed sequence becomes U+FFFD; adds their number to
 // `replaced`. Valid UTF-8 comes back unchanged.

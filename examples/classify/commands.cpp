@@ -44,6 +44,8 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
                                      "(default: the built-in task)");
   app.add_option("--val", o.val, "validation texts, in either layout (default: --holdout of --train)");
   app.add_flag("--mail", o.mail, "the folders hold raw e-mail: decode MIME, base64, quoted-printable, HTML");
+  app.add_option("--mail-headers", o.mail_headers, "with --mail: headers to keep besides the subject (From,X-Mailer)")
+      ->delimiter(',');
   app.add_option("--out", o.out, "run directory")->capture_default_str();
   app.add_flag("--force", o.force, "start over in a non-empty --out, deleting the files an earlier run wrote");
   app.add_option("--resume", o.resume, "continue the run in this directory with its saved settings");
@@ -101,7 +103,7 @@ void run_predict(const PredictOptions& o, std::istream& in, bool in_is_terminal,
     AG_CHECK(stream.good(), "cannot read {}", file);
     std::ostringstream bytes;
     bytes << stream.rdbuf();
-    texts.push_back(loaded.mail ? ag::data::mail_to_text(bytes.str(), cleaning)
+    texts.push_back(loaded.reading.mail ? ag::data::mail_to_text(bytes.str(), cleaning, loaded.reading.mail_headers)
                                 : ag::data::repair_utf8(bytes.str(), repaired));
     inputs.push_back(file);
   }
@@ -134,7 +136,7 @@ void run_predict(const PredictOptions& o, std::istream& in, bool in_is_terminal,
 void run_eval(const EvalOptions& o, std::ostream& out, std::ostream& log) {
   check_common(o.batch_size, o.threads);
   const LoadedModel loaded = load_model(o.model);
-  LabelledTexts data = ag::data::read_labelled_texts(o.data, {.mail = loaded.mail});
+  LabelledTexts data = ag::data::read_labelled_texts(o.data, loaded.reading);
   log << "classify: " << o.data << ": " << data.report.summary() << "\n";
   use_classes(data, loaded.classes, o.data);
   std::vector<std::vector<int64_t>> ids;

@@ -111,22 +111,24 @@ LabelledTexts hold_out(LabelledTexts& from, double fraction, uint64_t seed) {
 
 }  // namespace
 
-Splits read_splits(const std::string& train, const std::string& val, bool mail, double holdout, uint64_t seed,
+Splits read_splits(const std::string& train, const std::string& val, const ag::data::LabelledReadOptions& reading,
+                   double holdout, uint64_t seed,
                    std::ostream& log) {
   AG_CHECK(!(train.empty() && !val.empty()), "--val needs --train (the built-in task makes its own validation set)");
-  AG_CHECK(!(train.empty() && mail), "--mail needs --train (a folder of raw messages per class)");
+  AG_CHECK(!(train.empty() && reading.mail), "--mail needs --train (a folder of raw messages per class)");
+  AG_CHECK(reading.mail || reading.mail_headers.empty(), "--mail-headers needs --mail");
   Splits s;
   if (train.empty()) {
     s.train = generated_task(1200, seed), s.train_name = "the built-in task (weather, food, sport)";
     s.val = generated_task(300, seed + 1), s.val_name = "its validation set";
   } else {
-    s.train = ag::data::read_labelled_texts(train, {.mail = mail}), s.train_name = train;
+    s.train = ag::data::read_labelled_texts(train, reading), s.train_name = train;
     log << "classify: " << train << ": " << s.train.report.summary() << "\n";
     if (val.empty()) {
       s.val = hold_out(s.train, holdout, seed);
       s.val_name = fmt::format("{:.0f}% of it held out", 100 * holdout);
     } else {
-      s.val = ag::data::read_labelled_texts(val, {.mail = mail}), s.val_name = val;
+      s.val = ag::data::read_labelled_texts(val, reading), s.val_name = val;
       log << "classify: " << val << ": " << s.val.report.summary() << "\n";
       use_classes(s.val, s.train.classes, val);
     }

@@ -29,7 +29,8 @@ struct Splits {
 
 // train: a path, or empty for the built-in task. val: a path, or empty to hold out `holdout` (a
 // fraction) of the training texts at random. Logs what was read and cleaned.
-Splits read_splits(const std::string& train, const std::string& val, bool mail, double holdout, uint64_t seed,
+Splits read_splits(const std::string& train, const std::string& val, const ag::data::LabelledReadOptions& reading,
+                   double holdout, uint64_t seed,
                    std::ostream& log);
 
 }  // namespace classify

@@ -76,10 +76,11 @@ const ag::train::FileFormat kWeights{"ag-classify-model-1", "classify"};
 
 }  // namespace
 
-void save_model(const std::string& path, ClassifierImpl& model, const std::vector<std::string>& classes, bool mail) {
+void save_model(const std::string& path, ClassifierImpl& model, const std::vector<std::string>& classes,
+                const ag::data::LabelledReadOptions& reading) {
   ag::train::save_file(path, kWeights, model.state_dict(),
                        {{"config", json(model.config).dump()}, {"classes", json(classes).dump()},
-                        {"mail", json(mail).dump()}});
+                        {"mail", json(reading.mail).dump()}, {"mail_headers", json(reading.mail_headers).dump()}});
 }
 
 LoadedModel load_model(const std::string& run_dir) {
@@ -90,7 +91,8 @@ LoadedModel load_model(const std::string& run_dir) {
   LoadedModel out;
   try {
     out.classes = file.json_field("classes").get<std::vector<std::string>>();
-    out.mail = file.json_field("mail").get<bool>();
+    out.reading.mail = file.json_field("mail").get<bool>();
+    out.reading.mail_headers = file.json_field("mail_headers").get<std::vector<std::string>>();
     const auto config = file.json_field("config").get<ModelConfig>();
     AG_CHECK(config.num_classes == static_cast<int64_t>(out.classes.size()), "the model has {} outputs but {} "
              "class names", config.num_classes, out.classes.size());

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "ag/data/labelled_text.h"
 #include "ag/nn/dropout.h"
 #include "ag/nn/embedding.h"
 #include "ag/nn/linear.h"
@@ -69,11 +70,12 @@ struct LoadedModel {
   Classifier model{nullptr};  // in eval mode
   TextEncoder encoder;
   std::vector<std::string> classes;
-  bool mail = false;  // its texts were raw mail (folders read with --mail)
+  ag::data::LabelledReadOptions reading;  // how its texts were read (raw mail or not)
 };
 
 // Writes the weights and metadata to `path` (atomically).
-void save_model(const std::string& path, ClassifierImpl& model, const std::vector<std::string>& classes, bool mail);
+void save_model(const std::string& path, ClassifierImpl& model, const std::vector<std::string>& classes,
+                const ag::data::LabelledReadOptions& reading);
 // Reads a run directory of `classify train` (model.safetensors and tokenizer.model).
 LoadedModel load_model(const std::string& run_dir);
 

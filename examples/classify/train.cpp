@@ -267,7 +267,7 @@ class Run {
     const bool best = e.report.macro.f1 > best_f1_;
     if (best) {
       best_f1_ = e.report.macro.f1, best_step_ = state_.step;
-      save_model(dir_.file("model.safetensors"), *model_, splits_.train.classes, o_.mail);
+      save_model(dir_.file("model.safetensors"), *model_, splits_.train.classes, {o_.mail, o_.mail_headers});
     }
     if (ema_) ema_->restore();
     progress_.break_line();
@@ -340,7 +340,8 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   }
   if (options.threads > 0) ag::set_num_threads(options.threads);
   // Read before the run directory is opened, so that --force deletes nothing when the data is bad.
-  Splits splits = read_splits(options.train, options.val, options.mail, options.holdout, options.seed, log);
+  Splits splits = read_splits(options.train, options.val, {options.mail, options.mail_headers}, options.holdout,
+                              options.seed, log);
   if (!dir) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
   const std::string tokenizer = dir->file("tokenizer");
   if (!saved) {

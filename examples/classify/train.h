@@ -31,6 +31,7 @@ struct TrainOptions {
   std::string train;  // a class folder or label<TAB>text file; empty: the built-in task
   std::string val;    // the same for validation; empty: hold out `holdout` of the training texts
   bool mail = false;  // the folders hold raw mail (ag/data/mail.h cleans it)
+  std::vector<std::string> mail_headers;  // headers kept besides the subject, e.g. From, X-Mailer
   std::string out = "runs/classify";
   bool force = false;
   std::string resume;
@@ -54,7 +55,7 @@ struct TrainOptions {
   void validate() const;  // throws an ag::Error naming the bad flag
 };
 // What a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time).
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, train, val, mail, model, vocab_size, batch_size, epochs, lr, min_lr,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, train, val, mail, mail_headers, model, vocab_size, batch_size, epochs, lr, min_lr,
                                    weight_decay, clip, warmup, label_smoothing, ema, class_weights, holdout, eval_every,
                                    seed)
 

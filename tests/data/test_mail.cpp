@@ -12,8 +12,8 @@ namespace {
 
 bool valid(const std::string& text) { return utf8::find_invalid(text) == std::string::npos; }
 
-std::string clean(const std::string& raw, MailCleaning& cleaning) {
-  std::string text = mail_to_text(raw, cleaning);
+std::string clean(const std::string& raw, MailCleaning& cleaning, const std::vector<std::string>& headers = {}) {
+  std::string text = mail_to_text(raw, cleaning, headers);
   CHECK(valid(text));
   return text;
 }
@@ -29,6 +29,9 @@ TEST_CASE("mail: a plain message gives its subject and body, headers and folding
   CHECK(text == "Cheap offers\n\nBuy now.\n\nReally.");
   CHECK(c.messages == 1);
   CHECK(c.summary() == "1 messages");
+  // Headers asked for follow the subject, decoded; a header the message lacks is left out.
+  CHECK(clean("Subject: s\nFROM: =?utf-8?Q?Jos=C3=A9?= <j@x>\nX-Mailer: M 1.0\n\nbody\n", c,
+              {"From", "X-Mailer", "List-Id"}) == "s\nFrom: José <j@x>\nX-Mailer: M 1.0\n\nbody");
 }
 
 TEST_CASE("mail: base64 and quoted-printable parts are decoded, Latin-1 recoded", "[data][mail]") {
