@@ -92,7 +92,8 @@ LoadedModel load_model(const std::string& run_dir) {
   try {
     out.classes = file.json_field("classes").get<std::vector<std::string>>();
     out.reading.mail = file.json_field("mail").get<bool>();
-    out.reading.mail_headers = file.json_field("mail_headers").get<std::vector<std::string>>();
+    if (out.reading.mail)  // only mail has headers to keep
+      out.reading.mail_headers = file.json_field("mail_headers").get<std::vector<std::string>>();
     const auto config = file.json_field("config").get<ModelConfig>();
     AG_CHECK(config.num_classes == static_cast<int64_t>(out.classes.size()), "the model has {} outputs but {} "
              "class names", config.num_classes, out.classes.size());
