@@ -15,7 +15,7 @@ set -euo pipefail
 budget=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(safetensors text tokenizers sentencepiece csv)
+[ ${#targets[@]} -eq 0 ] && targets=(safetensors text tokenizers sentencepiece csv labelled_text)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
 

@@ -1,4 +1,4 @@
-// Token accuracy, exact match, perplexity and precision / recall / F1; see metrics.h.
+// Token accuracy, exact match, perplexity, precision / recall / F1 and the confusion matrix; see metrics.h.
 #include "ag/data/metrics.h"
 
 #include <cmath>
@@ -82,6 +82,22 @@ ClassificationReport precision_recall_f1(std::span<const int64_t> predicted, std
   report.micro = scores_from_counts(all.true_pos, n, n);
   report.macro.support = n;
   return report;
+}
+
+std::vector<std::vector<int64_t>> confusion_matrix(std::span<const int64_t> predicted, std::span<const int64_t> gold,
+                                                   int64_t num_classes) {
+  AG_CHECK(predicted.size() == gold.size(), "confusion_matrix: {} predictions but {} gold labels", predicted.size(),
+           gold.size());
+  AG_CHECK(num_classes > 0, "confusion_matrix: num_classes ({}) must be positive", num_classes);
+  std::vector<std::vector<int64_t>> counts(static_cast<size_t>(num_classes),
+                                           std::vector<int64_t>(static_cast<size_t>(num_classes), 0));
+  for (size_t i = 0; i < gold.size(); ++i) {
+    AG_CHECK(gold[i] >= 0 && gold[i] < num_classes && predicted[i] >= 0 && predicted[i] < num_classes,
+             "confusion_matrix: item {} has gold label {} and prediction {}; both must be in [0, {})", i, gold[i],
+             predicted[i], num_classes);
+    ++counts[static_cast<size_t>(gold[i])][static_cast<size_t>(predicted[i])];
+  }
+  return counts;
 }
 
 }  // namespace ag::data

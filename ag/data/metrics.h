@@ -1,5 +1,5 @@
 // Simple metrics for training loops and classifiers: token accuracy, exact match, perplexity, and
-// precision / recall / F1. For BLEU and chrF see bleu.h and chrf.h.
+// precision / recall / F1 with the confusion matrix. For BLEU and chrF see bleu.h and chrf.h.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -35,5 +35,11 @@ struct ClassificationReport {
 // Precision, recall and F1 as scikit-learn computes them (zero_division=0): a class never predicted
 // has precision 0, a class never in the gold labels has recall 0.
 ClassificationReport precision_recall_f1(std::span<const int64_t> predicted, std::span<const int64_t> gold);
+
+// counts[g][p]: how many items of gold class g were predicted as class p, for classes
+// 0..num_classes-1 (rows: the truth, columns: the prediction, as scikit-learn's confusion_matrix).
+// A label outside that range is an ag::Error.
+std::vector<std::vector<int64_t>> confusion_matrix(std::span<const int64_t> predicted, std::span<const int64_t> gold,
+                                                   int64_t num_classes);
 
 }  // namespace ag::data

@@ -1,5 +1,5 @@
-// Token accuracy, exact match, perplexity, and precision / recall / F1 checked against values worked
-// out by hand (and by scikit-learn's precision_recall_fscore_support).
+// Token accuracy, exact match, perplexity, precision / recall / F1 and the confusion matrix checked
+// against values worked out by hand (and by scikit-learn's precision_recall_fscore_support).
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -51,4 +51,21 @@ TEST_CASE("precision, recall and F1, per class, micro and macro", "[data][metric
   CHECK(r.macro.recall == Approx((0.5 + 1.0 + 0 + 0) / 4));
   CHECK(r.macro.f1 == Approx((0.5 + 0.8) / 4));
   CHECK_THROWS_AS(precision_recall_f1(predicted, std::vector<int64_t>{1}), ag::Error);
+}
+
+TEST_CASE("confusion matrix: rows are the truth, columns the prediction, every class listed", "[data][metrics]") {
+  // The data above, in 5 classes: class 4 is neither gold nor predicted, class 2 never predicted.
+  const std::vector<int64_t> gold = {0, 0, 1, 1, 2, 2};
+  const std::vector<int64_t> predicted = {0, 1, 1, 1, 0, 3};
+  const auto m = confusion_matrix(predicted, gold, 5);
+  const std::vector<std::vector<int64_t>> expected = {
+      {1, 1, 0, 0, 0}, {0, 2, 0, 0, 0}, {1, 0, 0, 1, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
+  CHECK(m == expected);
+  // The diagonal over the row sums gives the recalls precision_recall_f1 reports.
+  const ClassificationReport r = precision_recall_f1(predicted, gold);
+  CHECK(r.per_class.at(1).recall == Approx(2.0 / 2));
+  CHECK(r.per_class.at(0).recall == Approx(1.0 / 2));
+  CHECK_THROWS_WITH(confusion_matrix(predicted, gold, 3), Catch::Contains("item 5") && Catch::Contains("[0, 3)"));
+  CHECK_THROWS_AS(confusion_matrix(predicted, std::vector<int64_t>{0}, 5), ag::Error);
+  CHECK_THROWS_AS(confusion_matrix({}, {}, 0), ag::Error);
 }

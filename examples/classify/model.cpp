@@ -1,0 +1,114 @@
+// The Transformer encoder classifier, and its weights file; see model.h.
+#include "model.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "ag/core/error.h"
+#include "ag/core/factory.h"
+#include "ag/core/ops.h"
+#include "ag/train/checkpoint.h"
+
+namespace classify {
+
+namespace nn = ag::nn;
+using ag::Tensor;
+using nlohmann::json;
+
+void ModelConfig::validate() const {
+  AG_CHECK(max_tokens > 0 && max_tokens <= 4096, "--max-tokens ({}) must be in [1, 4096]", max_tokens);
+  AG_CHECK(layers > 0 && layers <= 24, "--layers ({}) must be in [1, 24]", layers);
+  AG_CHECK(width > 0 && width <= 4096, "--width ({}) must be in [1, 4096]", width);
+  AG_CHECK(heads > 0 && width % heads == 0, "--heads ({}) must be positive and divide --width ({})", heads, width);
+  AG_CHECK(feedforward > 0 && feedforward <= 16384, "--feedforward ({}) must be in [1, 16384]", feedforward);
+  AG_CHECK(dropout >= 0 && dropout < 1, "--dropout ({}) must be in [0, 1)", dropout);
+}
+
+ClassifierImpl::ClassifierImpl(const ModelConfig& model_config) : Module("Classifier"), config(model_config) {
+  config.validate();
+  AG_CHECK(config.vocab_size > 4 && config.num_classes >= 2,
+           "model: {} tokens and {} classes; a classifier needs a vocabulary and at least 2 classes",
+           config.vocab_size, config.num_classes);
+  // N(0, 1) embeddings, unscaled, are about as large as the sinusoids they are added to.
+  embed = register_module("embed", nn::Embedding(nn::EmbeddingOptions(config.vocab_size, config.width).padding_idx(0)));
+  position = register_module("position", nn::SinusoidalPositionalEncoding(
+                                             nn::SinusoidalPositionalEncodingOptions(config.width)
+                                                 .max_len(config.max_tokens)
+                                                 .dropout(config.dropout)
+                                                 .batch_first(true)));
+  // Pre-LN trains stably at a constant learning rate from the first step (see transformer_layer.h).
+  encoder = register_module("encoder", nn::TransformerEncoder(nn::TransformerEncoderLayerOptions(config.width, config.heads)
+                                                                  .dim_feedforward(config.feedforward)
+                                                                  .dropout(config.dropout)
+                                                                  .activation("gelu")
+                                                                  .norm_first(true)
+                                                                  .batch_first(true),
+                                                              config.layers, /*final_norm=*/true));
+  dropout = register_module("dropout", nn::Dropout(config.dropout));
+  head = register_module("head", nn::Linear(config.width, config.num_classes));
+}
+
+Tensor ClassifierImpl::forward(const Tensor& tokens) {
+  AG_CHECK(tokens.dim() == 2 && tokens.size(1) <= config.max_tokens,
+           "classifier: tokens must be (B,T) with T <= {}, got {} dims", config.max_tokens, tokens.dim());
+  const int64_t B = tokens.size(0), T = tokens.size(1);
+  const std::vector<int64_t> ids = tokens.to_vector<int64_t>();
+  std::vector<bool> padding(ids.size());
+  std::vector<float> keep(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) padding[i] = ids[i] == 0, keep[i] = ids[i] == 0 ? 0.0f : 1.0f;
+  const Tensor h = encoder(position(embed(tokens)), ag::Tensor(), ag::from_vector(padding, {B, T}));  // (B,T,E)
+  const Tensor kept = ag::from_vector(keep, {B, T, 1});
+  const Tensor mean = (h * kept).sum({1}) / kept.sum({1});  // (B,E); every text has a token (tokens.h)
+  return head(dropout(mean));                                // (B,C)
+}
+
+Tensor pad_batch(const std::vector<std::vector<int64_t>>& ids) {
+  size_t T = 1;
+  for (const auto& row : ids) T = std::max(T, row.size());
+  std::vector<int64_t> flat(ids.size() * T, 0);
+  for (size_t b = 0; b < ids.size(); ++b) std::copy(ids[b].begin(), ids[b].end(), flat.begin() + b * T);
+  return ag::from_vector(flat, {static_cast<int64_t>(ids.size()), static_cast<int64_t>(T)});
+}
+
+namespace {
+
+const ag::train::FileFormat kWeights{"ag-classify-model-1", "classify"};
+
+}  // namespace
+
+void save_model(const std::string& path, ClassifierImpl& model, const std::vector<std::string>& classes,
+                const ag::data::LabelledReadOptions& reading) {
+  ag::train::save_file(path, kWeights, model.state_dict(),
+                       {{"config", json(model.config).dump()}, {"classes", json(classes).dump()},
+                        {"mail", json(reading.mail).dump()}, {"mail_headers", json(reading.mail_headers).dump()}});
+}
+
+LoadedModel load_model(const std::string& run_dir) {
+  const std::string weights = run_dir + "/model.safetensors", tokenizer = run_dir + "/tokenizer.model";
+  AG_CHECK(std::filesystem::is_directory(run_dir) && std::filesystem::exists(weights),
+           "{} is not a run directory of `classify train` (it needs model.safetensors)", run_dir);
+  const ag::train::SavedFile file = ag::train::SavedFile::open(weights, kWeights);
+  LoadedModel out;
+  try {
+    out.classes = file.json_field("classes").get<std::vector<std::string>>();
+    out.reading.mail = file.json_field("mail").get<bool>();
+    if (out.reading.mail)  // only mail has headers to keep
+      out.reading.mail_headers = file.json_field("mail_headers").get<std::vector<std::string>>();
+    const auto config = file.json_field("config").get<ModelConfig>();
+    AG_CHECK(config.num_classes == static_cast<int64_t>(out.classes.size()), "the model has {} outputs but {} "
+             "class names", config.num_classes, out.classes.size());
+    out.encoder = TextEncoder(tokenizer);
+    AG_CHECK(out.encoder.vocab_size() == config.vocab_size, "{} has {} pieces but the model {}", tokenizer,
+             out.encoder.vocab_size(), config.vocab_size);
+    out.model = Classifier(config);
+    out.model->load_state_dict(file.tensors());
+  } catch (const json::exception& e) {
+    throw ag::Error(fmt::format("{}: the metadata does not describe a classifier ({})", weights, e.what()));
+  } catch (const ag::Error& e) {
+    throw ag::Error(fmt::format("{}: {}", weights, e.what()));
+  }
+  out.model->eval();
+  return out;
+}
+
+}  // namespace classify
