@@ -60,7 +60,7 @@ Entity parse_entity(std::string_view text) {
     pos = end + 1;
     if (line.empty()) break;  // the blank line before the body
     if ((line[0] == ' ' || line[0] == '\t') && !entity.headers.empty()) {
-      entity.headers.back().second += " " + std::string(trim(line));  // a folded continuation
+      entity.headers.back().second.append(" ").append(trim(line));  // a folded continuation
     } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
       entity.headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
     }  // else: an mbox "From " line or garbage among the headers, which says nothing about the text

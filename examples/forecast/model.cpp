@@ -69,8 +69,8 @@ Tensor ForecasterImpl::forward(const Tensor& context, const Tensor& calendar) {
              config.calendar, N, config.calendar);
     tokens = ag::cat({tokens, calendar}, 2);  // (B,N,P+F)
   }
-  Tensor x = dropout(embed(tokens) + position);              // (B,N,D)
-  x = encoder(x).reshape({B, N * config.width});              // (B,N*D)
+  Tensor x = dropout(embed(tokens) + position);              // (B,N,E)
+  x = encoder(x).reshape({B, N * config.width});              // (B,N*E)
   return head(dropout(x)).reshape({B, config.horizon, static_cast<int64_t>(kQuantiles.size())});  // (B,H,3)
 }
 

@@ -2,15 +2,15 @@
 // 2023, "A Time Series is Worth 64 Words"), with a linear head that reads every patch and emits
 // three quantiles for each of the next H steps.
 //
-//   context (B,C), already normalised (see windows.h)
-//   patches      (B,C,) -> (B,N,P)                      N = C / P patches of P consecutive values
+//   context (B,W), already normalised (see windows.h)
+//   patches      (B,W) -> (B,N,P)                       N = W / P patches of P consecutive values
 //   [+ calendar] (B,N,P) ++ (B,N,F) -> (B,N,P+F)        the calendar of each patch's last step
-//   embed        Linear(P+F, D) + a learned position per patch, dropout      -> (B,N,D)
-//   encoder      L pre-LN Transformer layers (GELU), bidirectional, final LayerNorm  -> (B,N,D)
-//   head         flatten (B,N*D) -> dropout -> Linear(N*D, H*3) -> (B,H,3)
+//   embed        Linear(P+F, E) + a learned position per patch, dropout      -> (B,N,E)
+//   encoder      pre-LN Transformer layers (GELU), bidirectional, final LayerNorm  -> (B,N,E)
+//   head         flatten (B,N*E) -> dropout -> Linear(N*E, H*3) -> (B,H,3)
 //
 // Why patches: a token of P values carries a local shape (a slope, a peak) that one value cannot,
-// and attention then costs (C/P)^2 rather than C^2, which is what lets a context of two years of
+// and attention then costs (W/P)^2 rather than W^2, which is what lets a context of two years of
 // daily data fit on a CPU. Why a flat linear head rather than decoding step by step: the H steps
 // come out at once, without feeding errors back in, and the head can copy "the same day one
 // season ago" from the patch that holds it.
@@ -53,12 +53,12 @@ void from_json(const nlohmann::json& j, ModelConfig& c);
 class ForecasterImpl : public ag::nn::Module {
  public:
   explicit ForecasterImpl(const ModelConfig& config);
-  // context (B,C) and calendar (B,N,F) (undefined when F = 0) -> quantiles (B,H,3).
+  // context (B,W) and calendar (B,N,F) (undefined when F = 0) -> quantiles (B,H,3).
   ag::Tensor forward(const ag::Tensor& context, const ag::Tensor& calendar = {});
 
   ModelConfig config;
   ag::nn::Linear embed{nullptr};
-  ag::Tensor position;  // (N,D)
+  ag::Tensor position;  // (N,E)
   ag::nn::Dropout dropout{nullptr};
   ag::nn::TransformerEncoder encoder{nullptr};
   ag::nn::Linear head{nullptr};

@@ -29,7 +29,7 @@ WindowScale window_scale(std::span<const double> context);
 // Windows whose contexts start at `starts`: the model's inputs and, when they fit in the series,
 // the targets.
 struct Batch {
-  ag::Tensor context;   // (B,C) normalised
+  ag::Tensor context;   // (B,W) normalised
   ag::Tensor calendar;  // (B,N,F): the calendar of each patch's last step; undefined when F = 0
   ag::Tensor target;    // (B,H) normalised; undefined unless every window has its H values
   std::vector<WindowScale> scales;
