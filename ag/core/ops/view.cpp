@@ -11,7 +11,14 @@ namespace ag {
 namespace {
 
 Tensor make_view(const Tensor& a, Shape shape, Shape strides, int64_t offset) {
-  return Tensor(std::make_shared<TensorImpl>(a.impl()->storage, std::move(shape), std::move(strides), offset, a.dtype()));
+  // A new impl over the same storage: a view's own shape, strides and offset, no autograd state.
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = a.impl()->storage;
+  impl->shape = std::move(shape);
+  impl->strides = std::move(strides);
+  impl->offset = offset;
+  impl->dtype = a.dtype();
+  return Tensor(impl);
 }
 
 // Fills in a single -1 and checks the element count.
