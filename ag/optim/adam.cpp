@@ -120,4 +120,15 @@ void Adam::step() {
   });
 }
 
+std::unique_ptr<AdamW> adamw_decaying_matrices(const std::vector<Tensor>& params, const AdamWOptions& options) {
+  std::vector<Tensor> decay, no_decay;
+  for (const Tensor& p : params) (p.dim() >= 2 ? decay : no_decay).push_back(p);
+  AdamWOptions no_decay_options = options;
+  no_decay_options.weight_decay(0.0);
+  std::vector<ParamGroup> groups;
+  groups.emplace_back(decay, options);
+  groups.emplace_back(no_decay, no_decay_options);
+  return std::make_unique<AdamW>(std::move(groups), options);
+}
+
 }  // namespace ag::optim

@@ -72,4 +72,8 @@ class AdamW : public Adam {
   AdamW(std::vector<Tensor> params, AdamOptions defaults = AdamWOptions());
 };
 
+// The usual Transformer split (nanoGPT's configure_optimizers): weight decay on the matrices
+// (dim >= 2: Linear and Embedding weights), none on biases and norm parameters; two groups.
+std::unique_ptr<AdamW> adamw_decaying_matrices(const std::vector<Tensor>& params, const AdamWOptions& options);
+
 }  // namespace ag::optim

@@ -122,16 +122,9 @@ Encoded encode_all(const TextEncoder& encoder, const LabelledTexts& data, int64_
 
 // AdamW over two groups: matrices (and embeddings) decay, biases and LayerNorm weights do not.
 std::unique_ptr<optim::Optimizer> make_optimizer(ClassifierImpl& model, const TrainOptions& o) {
-  std::vector<Tensor> decay, no_decay;
-  for (const Tensor& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
   optim::AdamWOptions adamw(o.lr);
   adamw.weight_decay(o.weight_decay);
-  optim::AdamWOptions no_decay_options = adamw;
-  no_decay_options.weight_decay(0.0);
-  std::vector<optim::ParamGroup> groups;
-  groups.emplace_back(decay, adamw);
-  groups.emplace_back(no_decay, no_decay_options);
-  return std::make_unique<optim::AdamW>(std::move(groups), adamw);
+  return optim::adamw_decaying_matrices(model.parameters(), adamw);
 }
 
 class Run {

@@ -63,16 +63,9 @@ void from_json(const json& j, TrainOptions& o) {
 }
 
 std::unique_ptr<optim::Optimizer> make_optimizer(ForecasterImpl& model, const TrainOptions& options) {
-  std::vector<ag::Tensor> decay, no_decay;
-  for (const ag::Tensor& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
   optim::AdamWOptions adamw(options.lr);
   adamw.weight_decay(options.weight_decay);
-  optim::AdamWOptions no_decay_options = adamw;
-  no_decay_options.weight_decay(0.0);
-  std::vector<optim::ParamGroup> groups;
-  groups.emplace_back(decay, adamw);
-  groups.emplace_back(no_decay, no_decay_options);
-  return std::make_unique<optim::AdamW>(std::move(groups), adamw);
+  return optim::adamw_decaying_matrices(model.parameters(), adamw);
 }
 
 namespace {

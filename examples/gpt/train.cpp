@@ -44,16 +44,9 @@ void TrainOptions::validate() const {
 std::string default_corpus() { return std::string(GPT_SOURCE_DIR) + "/tinyshakespeare.txt.gz"; }
 
 std::unique_ptr<optim::Optimizer> make_optimizer(GPTImpl& model, const TrainOptions& options) {
-  std::vector<ag::Tensor> decay, no_decay;
-  for (const ag::Tensor& p : model.parameters()) (p.dim() >= 2 ? decay : no_decay).push_back(p);
   optim::AdamWOptions adamw(options.lr);
   adamw.betas({options.beta1, options.beta2}).weight_decay(options.weight_decay);
-  optim::AdamWOptions no_decay_options = adamw;
-  no_decay_options.weight_decay(0.0);
-  std::vector<optim::ParamGroup> groups;
-  groups.emplace_back(decay, adamw);
-  groups.emplace_back(no_decay, no_decay_options);
-  return std::make_unique<optim::AdamW>(std::move(groups), adamw);
+  return optim::adamw_decaying_matrices(model.parameters(), adamw);
 }
 
 double train_step(GPTImpl& model, optim::Optimizer& optimizer, const ag::Tensor& x, const ag::Tensor& y, double clip) {
