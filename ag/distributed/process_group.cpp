@@ -76,6 +76,17 @@ int launched_world_size() {
   return 1;
 }
 
+double mpirun_stop_window_s() {
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE")) return 0;
+  double timeout = 1;  // Open MPI's default
+  if (const char* value = std::getenv("OMPI_MCA_odls_base_sigkill_timeout")) {
+    char* end = nullptr;
+    const double given = std::strtod(value, &end);
+    if (end != value && *end == '\0' && given >= 0) timeout = given;
+  }
+  return 2 * timeout;
+}
+
 void init() {
   if (initialized) return;
 #ifdef AG_MPI

@@ -32,6 +32,11 @@ bool is_mpi_available();
 // without it, started by `mpirun -np 4`, is four unrelated worlds of one, and a program can check
 // this to say so instead of doing the same work four times.
 int launched_world_size();
+// Under Open MPI's mpirun: the seconds a rank has to finish its step and save after Ctrl-C before
+// mpirun kills it. mpirun sends SIGCONT, SIGTERM and SIGKILL, `odls_base_sigkill_timeout` seconds
+// apart (default 1; `mpirun --mca odls_base_sigkill_timeout 30` passes it on in the environment),
+// and ag::train::InterruptGuard(true) stops on the first, so twice that. 0 when not under Open MPI.
+double mpirun_stop_window_s();
 
 int rank();        // 0..world_size()-1; an ag::Error before init()
 int world_size();  // an ag::Error before init()

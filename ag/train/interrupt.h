@@ -18,9 +18,14 @@ inline constexpr int kInterruptedExitCode = 130;
 
 // Installs the handlers while alive and restores the previous ones after. The flag is process-wide:
 // one guard at a time. Destroying the guard clears the flag, so the next run starts afresh.
+//
+// Under mpirun, Ctrl-C reaches mpirun alone, and Open MPI stops the ranks in three moves, each
+// `odls_base_sigkill_timeout` seconds (default 1) after the last: SIGCONT, SIGTERM, SIGKILL. A rank
+// that waited for SIGTERM would have one timeout to finish its step and save; `stop_on_continue`
+// makes SIGCONT the stop request too (a running rank is sent it by nothing else), which doubles that.
 class InterruptGuard {
  public:
-  InterruptGuard();
+  explicit InterruptGuard(bool stop_on_continue = false);
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;

@@ -147,7 +147,7 @@ class Trainer {
   }
 
   TrainResult run() {
-    ag::train::InterruptGuard interrupt;
+    ag::train::InterruptGuard interrupt(/*stop_on_continue=*/dist::mpirun_stop_window_s() > 0);
     clock_ = ag::train::Stopwatch(state_.elapsed_s);
     time_up_ = rank0_value(time_limit_passed() ? 1 : 0) > 0;
     bool interrupted = false;
@@ -265,6 +265,20 @@ class Trainer {
       consider(left * per_step);
     }
     progress_.update(p);
+    if (session_steps == 3 && leader_) warn_if_steps_outlast_mpirun_stop(per_step);
+  }
+
+  // Ctrl-C under mpirun leaves the ranks mpirun_stop_window_s() to finish their step and save before
+  // mpirun kills them (their previous checkpoint stays, but the steps since are lost). Say so once
+  // when a step alone takes half of that, with the mpirun setting that gives them the time.
+  void warn_if_steps_outlast_mpirun_stop(double per_step) {
+    const double window = dist::mpirun_stop_window_s();
+    if (window == 0 || per_step < window / 2) return;
+    progress_.break_line();
+    log_ << fmt::format("note: a step takes {:.1f} s, and after Ctrl-C mpirun gives the ranks {:.0f} s to finish it "
+                        "and save before it kills them; to let Ctrl-C save, start mpirun with "
+                        "--mca odls_base_sigkill_timeout {:.0f}\n",
+                        per_step, window, std::ceil(2 * per_step) + 5);
   }
 
   // Validation scores; the one that picks the best checkpoint is exact match on the built-in task
