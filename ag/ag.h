@@ -1,5 +1,6 @@
 // ag: one include for the whole framework, as <torch/torch.h> is for libtorch.
 #pragma once
+#include "ag/core/adaptive_threads.h"
 #include "ag/core/autograd/anomaly.h"
 #include "ag/core/autograd/engine.h"
 #include "ag/core/autograd/grad_mode.h"

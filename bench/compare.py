@@ -2,12 +2,15 @@
 prints one table with both figures and their ratio (ratio > 1 means ag is better).
 
     /usr/bin/python3 bench/compare.py --ag build-bench/bench/ag_bench [--json FILE] [--quick]
-                                      [--threads 1,2] [--workloads seq2seq,gpt,...]
+                                      [--threads 1,2] [--workloads seq2seq,gpt,...] [--loaded]
 
 Both sides get the same thread settings through the environment (OpenBLAS, OpenMP, ag) and on the
-command line (PyTorch's intra-op threads, ag's set_num_threads).
+command line (PyTorch's intra-op threads, ag's set_num_threads). With --loaded, the script first
+starts one process of its own that keeps a core busy for the whole run, as a shared machine or a
+laptop running something else would, and stops it at the end.
 """
 import argparse
+import ctypes
 import json
 import os
 import subprocess
@@ -17,6 +20,18 @@ WORKLOADS = ["seq2seq", "gpt", "translate", "kernels", "memory"]
 LOWER_IS_BETTER = {"ms_per_step", "ms_per_100_sentences", "attention_ms", "peak_rss_mb", "matmul_overhead_pct"}
 ONLY_AG = {"matmul_overhead_pct", "loss"}
 NO_RATIO = {"steps", "rss_growth_mb"}  # shown side by side; a ratio of these means nothing
+
+
+def openblas_core():
+    """The kernels OpenBLAS picked for this CPU (both sides load the same library)."""
+    try:
+        blas = ctypes.CDLL("libopenblas.so.0")
+        blas.openblas_get_corename.restype = ctypes.c_char_p
+        core = blas.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return "unknown"
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return f"{core} (OPENBLAS_CORETYPE={forced})" if forced else core
 
 
 def run(cmd, threads):
@@ -35,7 +50,17 @@ def main():
     p.add_argument("--quick", action="store_true", help="fewer steps (for a smoke run, not for quoting)")
     p.add_argument("--threads", default="1,2")
     p.add_argument("--workloads", default=",".join(WORKLOADS), help="a comma-separated subset of " + ", ".join(WORKLOADS))
+    p.add_argument("--loaded", action="store_true", help="run beside one busy process that this script starts")
     args = p.parse_args()
+    competitor = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.loaded else None
+    try:
+        compare(args)
+    finally:
+        if competitor:
+            competitor.kill()
+
+
+def compare(args):
     torch_bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_bench.py")
     steps = ["--steps", "3", "--warmup", "1", "--memory-steps", "30"] if args.quick else []
 
@@ -59,6 +84,9 @@ def main():
                                    "torch": run(["/usr/bin/python3", torch_bench, "--workload", w] + common
                                                 + torch_extra, threads)}
 
+    print(f"OpenBLAS kernels: {openblas_core()}; sgemm rows: one 2048^3 product, the machine's ceiling")
+    if args.loaded:
+        print("beside one busy process (--loaded)")
     print(f"{'workload':<10} {'figure':<22} {'threads':>7} {'ag':>12} {'pytorch':>12} {'ratio':>7}")
     for threads, r in results.items():
         print(f"{'sgemm':<10} {'gflops (2048^3)':<22} {threads:>7} {r['sgemm_gflops']:>12.1f} {'':>12} {'':>7}")

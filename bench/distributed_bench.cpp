@@ -1,6 +1,8 @@
 // distributed_bench: the reference seq2seq training step (bench/workloads.cpp) data-parallel, beside
 // one process, in one run:
-//     mpirun -np 2 ./build/bench/distributed_bench [--steps 10]
+//     mpirun --bind-to none -np 2 ./build/bench/distributed_bench [--steps 10]
+// (--bind-to none: Open MPI binds each of two ranks to one core, and rank 0's second thread
+// would then share its first thread's core; the program refuses to measure that.)
 // prints, as JSON from rank 0:
 //   1 rank x 1 thread     rank 0 alone, one thread (rank 1 sleeps)
 //   1 rank x 2 threads    rank 0 alone, two threads (rank 1 sleeps)
@@ -13,6 +15,7 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <omp.h>
 #include <thread>
 
 #include "ag/ag.h"
@@ -44,6 +47,8 @@ double median(std::vector<double> values) {
 nlohmann::json solo(const ag::bench::Settings& settings, int threads) {
   nlohmann::json out;
   if (dist::rank() == 0) {
+    AG_CHECK(omp_get_num_procs() >= threads, "rank 0 may run on {} core(s), too few for {} threads: start mpirun "
+             "with --bind-to none", omp_get_num_procs(), threads);
     ag::bench::Settings s = settings;
     s.threads = threads;
     ag::set_num_threads(threads);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark, in one command: ag and PyTorch on the same workloads, in the same run, at 1 and 2
-# threads, printed side by side.   bench/run.sh [--json FILE] [--quick]
+# threads, printed side by side.   bench/run.sh [--json FILE] [--quick] [--loaded]
 # PyTorch (Debian's python3-torch) is installed here as a measuring stick only; ag never needs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -21,7 +21,12 @@ namespace {
 // reads them as zero (DAZ); values that small carry no useful gradient. The setting lives in each
 // thread's MXCSR register, so it is applied on every thread of the OpenMP team, which OpenBLAS
 // shares.
-void flush_denormals_on_every_thread() {
+std::atomic<bool> threads_configured{false};
+std::atomic<int> threads_requested{1};
+
+}  // namespace
+
+void detail::configure_every_thread() {
 #pragma omp parallel
   {
     _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
@@ -29,19 +34,19 @@ void flush_denormals_on_every_thread() {
   }
 }
 
-std::atomic<bool> threads_configured{false};
-
-}  // namespace
-
 void set_num_threads(int threads) {
   AG_CHECK(threads >= 1, "set_num_threads: need at least 1 thread, got {}", threads);
+  threads_requested = threads;
   openblas_set_num_threads(threads);
   omp_set_num_threads(threads);
-  flush_denormals_on_every_thread();
+  detail::configure_every_thread();
   threads_configured = true;
 }
 
-int get_num_threads() { return omp_get_max_threads(); }
+int get_num_threads() {
+  configure_threads_once();
+  return threads_requested;
+}
 
 namespace {
 
