@@ -12,11 +12,9 @@
 // the time per step spent waiting for gradients that backward did not finish sending.
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <omp.h>
-#include <thread>
 
 #include "ag/ag.h"
 #include "ag/distributed/collectives.h"
@@ -28,14 +26,6 @@ namespace dist = ag::distributed;
 namespace {
 
 constexpr double kTargetTokensPerBatch = 64 * 32;  // the reference batch: 64 sentences x 32 target tokens
-
-// Blocks until every rank arrives, sleeping rather than spinning: a rank waiting out another's solo
-// measurement must leave its core free (MPI's own barrier polls at 100% CPU).
-void sleepy_barrier() {
-  ag::Tensor token = ag::zeros({1});
-  dist::Work work = dist::all_reduce(token, dist::ReduceOp::Sum, /*async_op=*/true);
-  while (!work.is_completed()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
 
 double median(std::vector<double> values) {
   if (values.empty()) return 0;
@@ -55,7 +45,7 @@ nlohmann::json solo(const ag::bench::Settings& settings, int threads) {
     const double ms = ag::bench::seq2seq_step(s).at("ms_per_step");
     out = {{"ranks", 1}, {"threads", threads}, {"ms_per_step", ms}, {"tokens_per_s", kTargetTokensPerBatch / (ms / 1000)}};
   }
-  sleepy_barrier();
+  dist::barrier();  // the other ranks wait asleep, leaving rank 0 the cores
   return out;
 }
 

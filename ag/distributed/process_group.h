@@ -40,7 +40,8 @@ double mpirun_stop_window_s();
 
 int rank();        // 0..world_size()-1; an ag::Error before init()
 int world_size();  // an ag::Error before init()
-// Waits until every rank has reached it.
+// Waits until every rank has reached it, sleeping rather than spinning (its core stays free for
+// work meanwhile).
 void barrier();
 // Prints `message` with this rank and ends every rank of the job with `exit_code` (MPI_Abort). For
 // a rank that must stop while others may be waiting on it: a plain `return 1` from main would leave
