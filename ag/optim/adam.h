@@ -13,25 +13,19 @@ namespace ag::optim {
 
 using Betas = std::tuple<double, double>;  // (beta1, beta2)
 
+#define AG_ADAM_FIELDS(FIELD)                      \
+  FIELD(double, lr, 1e-3)                          \
+  FIELD(Betas, betas, std::make_tuple(0.9, 0.999)) \
+  FIELD(double, eps, 1e-8)                         \
+  FIELD(double, weight_decay, 0)                   \
+  FIELD(bool, amsgrad, false)
+
 struct AdamOptions : OptimizerCloneableOptions<AdamOptions> {
   AdamOptions(double lr = 1e-3) : lr_(lr) {}  // NOLINT: implicit, as libtorch
-  AG_ARG(double, lr);
-  AG_ARG(Betas, betas) = std::make_tuple(0.9, 0.999);
-  AG_ARG(double, eps) = 1e-8;
-  AG_ARG(double, weight_decay) = 0;
-  AG_ARG(bool, amsgrad) = false;
-
- public:
+  AG_OPTIMIZER_FIELDS(AG_ADAM_FIELDS)
   void validate() const override;
-  template <typename Self, typename F>
-  static void fields(Self& self, F&& f) {
-    f("lr", self.lr_);
-    f("betas", self.betas_);
-    f("eps", self.eps_);
-    f("weight_decay", self.weight_decay_);
-    f("amsgrad", self.amsgrad_);
-  }
 };
+#undef AG_ADAM_FIELDS
 
 // AdamW's options are Adam's with PyTorch's AdamW default weight decay, 1e-2.
 struct AdamWOptions : AdamOptions {

@@ -5,25 +5,20 @@
 
 namespace ag::optim {
 
+// lr has no default (libtorch's SGDOptions has none either): the constructor takes it.
+#define AG_SGD_FIELDS(FIELD)      \
+  FIELD(double, lr, 0)            \
+  FIELD(double, momentum, 0)      \
+  FIELD(double, dampening, 0)     \
+  FIELD(double, weight_decay, 0)  \
+  FIELD(bool, nesterov, false)
+
 struct SGDOptions : OptimizerCloneableOptions<SGDOptions> {
   SGDOptions(double lr) : lr_(lr) {}  // NOLINT: implicit, so `SGD(params, 0.1)` works as in libtorch
-  AG_ARG(double, lr);
-  AG_ARG(double, momentum) = 0;
-  AG_ARG(double, dampening) = 0;
-  AG_ARG(double, weight_decay) = 0;
-  AG_ARG(bool, nesterov) = false;
-
- public:
+  AG_OPTIMIZER_FIELDS(AG_SGD_FIELDS)
   void validate() const override;
-  template <typename Self, typename F>
-  static void fields(Self& self, F&& f) {
-    f("lr", self.lr_);
-    f("momentum", self.momentum_);
-    f("dampening", self.dampening_);
-    f("weight_decay", self.weight_decay_);
-    f("nesterov", self.nesterov_);
-  }
 };
+#undef AG_SGD_FIELDS
 
 // One parameter's SGD state, as libtorch's SGDParamState (see Optimizer::state()); without
 // momentum it holds nothing and momentum_buffer() is undefined.

@@ -9,3 +9,4 @@
 #include "ag/train/progress.h"
 #include "ag/train/run_dir.h"
 #include "ag/train/run_program.h"
+#include "ag/train/settings.h"

@@ -17,7 +17,7 @@ namespace {
 const ag::train::FileFormat kFormat{"ag-seq2seq-1", "seq2seq"};
 
 ag::Metadata describe(const Seq2SeqImpl& model, const Language& src, const Language& tgt) {
-  return {{"model", json(model.config).dump()},
+  return {{"model", to_json(model.config).dump()},
           {"src", to_json(src).dump()},
           {"tgt", to_json(tgt).dump()}};
 }
@@ -51,7 +51,7 @@ ModelConfig model_config(const ag::train::SavedFile& file, const Language& src, 
   const json model = file.json_field("model");
   try {
     check_vocab_sizes(model, src, tgt);
-    // The ranges are the flags' own (options.cpp), which check the JSON of a whole TrainOptions.
+    // The ranges are the flags' own (options.h), which check the JSON of a whole TrainOptions.
     json options = to_json(TrainOptions{});
     options["model"] = model;
     return train_options_from_json(options).model;

@@ -10,7 +10,6 @@
 // padding (PyTorch's key_padding_mask convention), memory (B,S,E), logits (B,T,V_tgt).
 #pragma once
 #include <cstdint>
-#include <nlohmann/json.hpp>
 
 #include "ag/nn/embedding.h"
 #include "ag/nn/linear.h"
@@ -19,7 +18,8 @@
 
 namespace seq2seq {
 
-// Everything needed to rebuild the model's shape; saved in every weights file.
+// Everything needed to rebuild the model's shape; saved in every weights file (its JSON form and the
+// flags that set it are declared in options.h).
 struct ModelConfig {
   int64_t src_vocab_size = 0;
   int64_t tgt_vocab_size = 0;
@@ -36,8 +36,6 @@ struct ModelConfig {
   void validate() const;
   bool operator==(const ModelConfig&) const = default;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelConfig, src_vocab_size, tgt_vocab_size, d_model, nhead, encoder_layers,
-                                   decoder_layers, dim_feedforward, dropout, norm_first, max_positions)
 
 class Seq2SeqImpl : public ag::nn::Module {
  public:
