@@ -44,7 +44,7 @@ struct Recorder {
   }
 };
 
-const train::LoopOptions kTen{.max_steps = 10, .validate_every = 3, .save_every = 4, .program = "toy train",
+const train::LoopOptions kTen{.max_steps = 10, .validate_every = 3, .save_every = 5, .program = "toy train",
                               .run_dir = "runs/toy"};
 
 }  // namespace
@@ -53,7 +53,7 @@ TEST_CASE("Loop: validates and saves on their cadence, and once more at the end"
   Recorder program;
   std::ostringstream log;
   CHECK_FALSE(program.run(kTen, log));
-  CHECK(program.events == std::vector<std::string>{"v3", "s4", "v6", "s8", "v9", "v10", "s10"});
+  CHECK(program.events == std::vector<std::string>{"v3", "s5", "v6", "v9", "v10", "s10"});  // step 10 saved once
   CHECK(program.state.step == 10);
   REQUIRE(program.state.train_losses.size() == 10);  // one loss a step, in order
   CHECK(program.state.train_losses[3] == 1.0 / 4);
@@ -65,14 +65,14 @@ TEST_CASE("Loop: Ctrl-C stops after the step under way, validates it if due, and
   Recorder at_validation;
   at_validation.stop_at = 6;
   CHECK(at_validation.run(kTen, log));
-  CHECK(at_validation.events == std::vector<std::string>{"v3", "s4", "v6", "s6"});
+  CHECK(at_validation.events == std::vector<std::string>{"v3", "s5", "v6", "s6"});
   CHECK(log.str().find("toy: stopped at step 6; continue with: toy train --resume runs/toy\n") != std::string::npos);
   CHECK_FALSE(train::InterruptGuard::requested());  // the next run starts afresh
 
   Recorder at_save;
-  at_save.stop_at = 8;
+  at_save.stop_at = 5;
   CHECK(at_save.run(kTen, log));
-  CHECK(at_save.events == std::vector<std::string>{"v3", "s4", "v6", "s8"});
+  CHECK(at_save.events == std::vector<std::string>{"v3", "s5"});
 }
 
 TEST_CASE("Loop: a run stopped and resumed validates as one never stopped, and takes the same steps", "[loop]") {
@@ -111,7 +111,6 @@ TEST_CASE("Loop: a resumed run whose time is up takes no step, but validates and
   std::ostringstream log;
   CHECK_FALSE(program.run(options, log));
   CHECK(program.events == std::vector<std::string>{"v7", "s7"});
-  CHECK(program.checkpoint->elapsed_s >= 100);  // the time of every session, set before the save
 }
 
 TEST_CASE("Loop: a run that ends by time validates its last step once", "[loop]") {
@@ -123,6 +122,7 @@ TEST_CASE("Loop: a run that ends by time validates its last step once", "[loop]"
   std::ostringstream log;
   CHECK_FALSE(program.run(options, log));
   CHECK(program.events == std::vector<std::string>{"v1", "s1"});
+  CHECK(program.checkpoint->elapsed_s >= 50);  // the time of every session, set before the save
 }
 
 TEST_CASE("Loop: a cadence of zero steps is refused", "[loop]") {
