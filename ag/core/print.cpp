@@ -10,7 +10,6 @@
 #include <cmath>
 
 #include "ag/core/autograd/node.h"
-#include "ag/core/ops.h"
 
 namespace ag {
 

@@ -18,7 +18,6 @@
 
 #include "ag/core/factory.h"
 #include "ag/core/json_number.h"
-#include "ag/core/ops.h"
 
 namespace ag {
 

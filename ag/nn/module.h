@@ -30,7 +30,7 @@
 //     };
 //     auto copy = std::dynamic_pointer_cast<MlpImpl>(mlp->clone());   // or nn::clone(mlp)
 //
-// Forward hooks, as PyTorch's, run when a module is called, m(x), but not for m->forward(x):
+// Forward hooks, as PyTorch's, run when m(x) is called, not m->forward(x) (why: the end of this file):
 //     auto handle = fc->register_forward_hook([](nn::Module& m, const auto& inputs, auto& outputs) {
 //       fmt::print("{}: {}\n", m.type_name(), ag::autograd::summarize(outputs[0]));
 //     });
@@ -155,7 +155,7 @@ class Module : public std::enable_shared_from_this<Module> {
   std::string to_string() const;
   const std::string& type_name() const { return type_name_; }
 
-  // ---- forward hooks (run by m(x), in registration order; see the top of this file) -------------
+  // ---- forward hooks (run by m(x), not m->forward(x), in registration order; see the file's end) ---
   RemovableHandle register_forward_pre_hook(ForwardPreHook hook);
   RemovableHandle register_forward_hook(ForwardHook hook);
   bool has_forward_hooks() const { return hooks_ && (!hooks_->pre.empty() || !hooks_->post.empty()); }
@@ -288,3 +288,16 @@ std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
 
 }  // namespace ag::nn
 
+// Hooks and m->forward(x). A module's hooks run when it is called: m(x) on its handle, or
+// nn::call_module(module, x) for a module held by pointer (a ModuleList element). m->forward(x)
+// runs none of them, as module.forward(x) in PyTorch, where hooks belong to module(x): `->`
+// reaches the module itself, and forward is its own member function, with its own arguments, so
+// nothing stands between the call and forward that could run them (short of every module writing
+// forward as a wrapper around a second function, which libtorch users would not expect). What
+// matters in practice is how a parent calls its children: a forward that calls fc(x) lets hooks on
+// fc fire however the parent itself was called; one that calls fc->forward(x) hides fc from them.
+// The modules of ag::nn call their children as fc(x), with one exception: a decoder layer calls
+// its two attention modules through forward_cached, the step-by-step form it shares with
+// generation, so hooks on self_attn and multihead_attn inside a TransformerDecoderLayer do not
+// fire (tests/nn/test_hooks.cpp checks every other module of a Transformer called through
+// ->forward). Write your own modules as fc(x).

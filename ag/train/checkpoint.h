@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "ag/core/error.h"
 #include "ag/core/serialize.h"
 #include "ag/data/data_loader.h"
 #include "ag/nn/module.h"
@@ -95,6 +96,17 @@ class Checkpoint {
   const SavedFile& file() const { return file_; }
   const TrainState& state() const { return state_; }
   nlohmann::json options() const { return file_.json_field("options"); }
+  // The options as the program's own settings type (read by its from_json); when they do not fit
+  // it (a checkpoint of another version, or edited by hand), an ag::Error naming the file and
+  // `program`, e.g. "gpt train".
+  template <typename Options>
+  Options options_as(const std::string& program) const {
+    try {
+      return options().get<Options>();
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}: the saved options do not fit {} ({})", file_.path(), program, e.what()));
+    }
+  }
   // Copies the saved weights, optimizer state and schedule into `parts` (made with the saved
   // options) and sets ag's global generator to where it was; an error names what does not fit.
   void restore(const Trainables& parts) const;

@@ -2,7 +2,8 @@
 // flag. The training loop polls it after each step, saves a checkpoint and stops; the program then
 // exits with kInterruptedExitCode. A second Ctrl-C quits at once, which is safe too, because every
 // file the kit writes is replaced atomically (a killed save leaves a temporary file that RunDir
-// removes the next time the directory is opened).
+// removes the next time the directory is opened). train::Loop (loop.h) does all this for a program;
+// by hand it reads:
 //
 //   ag::train::InterruptGuard interrupt;
 //   while (...) {

@@ -4,6 +4,7 @@
 #include "ag/train/checkpoint.h"
 #include "ag/train/heatmap.h"
 #include "ag/train/interrupt.h"
+#include "ag/train/loop.h"
 #include "ag/train/metrics_log.h"
 #include "ag/train/plot.h"
 #include "ag/train/progress.h"

@@ -7,40 +7,26 @@
 //   classify eval -m runs/spam spam/test --svg confusion.svg
 //
 // See README.md beside this file.
-#include <CLI/CLI.hpp>
 #include <iostream>
 #include <unistd.h>
 
-#include "ag/train/interrupt.h"
-#include "ag/train/run_program.h"
 #include "commands.h"
+#include "examples/common/subcommands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Train a Transformer text classifier and classify and score texts with it (ag's classify example)."};
-  app.require_subcommand(1);
-  classify::TrainOptions train_options;
-  CLI::App* train = app.add_subcommand("train", "train a classifier (default: a built-in generated task)");
-  classify::add_train_options(*train, train_options);
-  classify::PredictOptions predict_options;
-  CLI::App* predict = app.add_subcommand("predict", "the label and probabilities of each text");
-  classify::add_predict_options(*predict, predict_options);
-  classify::EvalOptions eval_options;
-  CLI::App* eval = app.add_subcommand("eval", "precision, recall, F1 and the confusion matrix on labelled texts");
-  classify::add_eval_options(*eval, eval_options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 1;  // CLI11 prints the message; every error exits 1
-  }
-
-  return ag::train::run_program("classify", std::cerr, [&] {
-    if (train->parsed()) {
-      const classify::TrainResult result = classify::train(train_options, std::cerr, isatty(STDERR_FILENO) != 0);
-      if (result.interrupted) return ag::train::kInterruptedExitCode;
-      std::cout << result.report;
-    }
-    if (predict->parsed()) classify::run_predict(predict_options, std::cin, isatty(STDIN_FILENO) != 0, std::cout);
-    if (eval->parsed()) classify::run_eval(eval_options, std::cout, std::cerr);
-    return 0;
-  });
+  examples::Subcommands program("classify", "Train a Transformer text classifier and classify and score texts with "
+                                "it (ag's classify example).");
+  classify::TrainOptions train;
+  program.add("train", "train a classifier (default: a built-in generated task)", train, classify::add_train_options,
+              [&] {
+                const classify::TrainResult result = classify::train(train, std::cerr, examples::stderr_is_terminal());
+                return examples::finish_training(result.interrupted, result.report);
+              });
+  classify::PredictOptions predict;
+  program.add("predict", "the label and probabilities of each text", predict, classify::add_predict_options,
+              [&] { classify::run_predict(predict, std::cin, isatty(STDIN_FILENO) != 0, std::cout); return 0; });
+  classify::EvalOptions eval;
+  program.add("eval", "precision, recall, F1 and the confusion matrix on labelled texts", eval,
+              classify::add_eval_options, [&] { classify::run_eval(eval, std::cout, std::cerr); return 0; });
+  return program.run(argc, argv);
 }

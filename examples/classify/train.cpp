@@ -143,7 +143,9 @@ class Run {
         max_steps_(o_.epochs * steps_per_epoch_),
         schedule_(*optimizer_, std::min(o_.warmup, max_steps_ - 1), max_steps_, o_.min_lr),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
-        progress_(log, terminal, "texts/s") {
+        loop_({.max_steps = max_steps_, .max_time = o_.max_time, .validate_every = eval_every(),
+               .save_every = eval_every(), .program = kFiles.program, .run_dir = dir_.path()},
+              state_, log, terminal, "texts/s") {
     if (o_.ema > 0) ema_.emplace(model_->parameters(), o_.ema);
     if (o_.class_weights == "balanced")
       class_weights_ = balanced_class_weights(train_.targets, static_cast<int64_t>(splits_.train.classes.size()));
@@ -160,34 +162,12 @@ class Run {
     state_ = saved->state();
     best_f1_ = state_.extra.value("best_macro_f1", -1.0);
     best_step_ = state_.extra.value("best_step", int64_t{0});
-    log_ << "classify: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
-         << " trained)\n";
   }
 
   TrainResult run() {
-    train_kit::InterruptGuard interrupt;
-    clock_ = train_kit::Stopwatch(state_.elapsed_s);
-    const int64_t first_step = state_.step, eval_every = o_.eval_every > 0 ? o_.eval_every : steps_per_epoch_;
     TrainResult result;
-    while (state_.step < max_steps_ && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
-      step(first_step);
-      if (interrupt.requested()) {
-        result.interrupted = true;
-        break;
-      }
-      if (state_.step % eval_every == 0 && state_.step < max_steps_) {
-        validate();
-        save();
-      }
-    }
-    progress_.break_line();
-    if (result.interrupted) {
-      save();
-      log_ << "classify: stopped at step " << state_.step << "; continue with: classify train --resume "
-           << dir_.path() << "\n";
-    } else {
-      validate();
-      save();
+    result.interrupted = loop_.run({[this] { return step(); }, [this] { validate(); }, [this] { save(); }});
+    if (!result.interrupted) {
       const LoadedModel best = load_model(dir_.path());
       result.best = evaluate(predict_probabilities(*best.model, val_.ids), val_.targets);
       result.report = format_report(result.best, best.classes);
@@ -197,24 +177,27 @@ class Run {
                                                                 "Confusion matrix on " + splits_.val_name));
       log_ << fmt::format("classify: {} steps in {}; the best validation macro F1, {:.4f}, was at step {}; wrote "
                           "{}/{{model.safetensors, report.txt, confusion.svg, metrics.jsonl, loss.svg, scores.svg}}\n",
-                          state_.step, train_kit::format_duration(clock_.elapsed_s()), best_f1_, best_step_,
+                          state_.step, train_kit::format_duration(loop_.elapsed_s()), best_f1_, best_step_,
                           dir_.path());
     }
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
     result.best_step = best_step_;
-    result.seconds = clock_.elapsed_s();
+    result.seconds = loop_.elapsed_s();
     return result;
   }
 
  private:
+  // Steps between validations (and checkpoints): --eval-every, or one epoch.
+  int64_t eval_every() const { return o_.eval_every > 0 ? o_.eval_every : steps_per_epoch_; }
+
   ModelConfig model_config(const TextEncoder& encoder) {
     o_.model.vocab_size = encoder.vocab_size();
     o_.model.num_classes = static_cast<int64_t>(splits_.train.classes.size());
     return o_.model;
   }
 
-  void step(int64_t first_step) {
+  train_kit::StepReport step() {
     const int64_t epoch = state_.step / steps_per_epoch_;
     if (epoch != plan_epoch_) plan_ = epoch_batches(train_.lengths, o_.batch_size, o_.seed, epoch), plan_epoch_ = epoch;
     std::vector<std::vector<int64_t>> ids;
@@ -232,15 +215,7 @@ class Run {
     optimizer_->step();
     if (ema_) ema_->update();
     schedule_.step();
-    state_.train_losses.push_back(loss.item());
-    ++state_.step;
-    texts_ += static_cast<double>(ids.size());
-    const double per_step = clock_.session_s() / static_cast<double>(state_.step - first_step);
-    std::optional<double> eta = static_cast<double>(max_steps_ - state_.step) * per_step;
-    if (o_.max_time > 0) eta = std::min(*eta, o_.max_time - clock_.elapsed_s());
-    progress_.update({.epoch = epoch + 1, .step = state_.step, .loss = train_kit::mean_of_last(state_.train_losses, 50),
-                      .lr = lr, .rate = texts_ / std::max(clock_.session_s(), 1e-9), .elapsed_s = clock_.elapsed_s(),
-                      .eta_s = eta});
+    return {.loss = loss.item(), .lr = lr, .items = static_cast<double>(ids.size()), .epoch = epoch + 1};
   }
 
   // Scores the model on the validation set, logs it, and keeps the weights if they are the best.
@@ -250,7 +225,7 @@ class Run {
     const int64_t since = state_.step - (metrics_.entries().empty() ? 0 : metrics_.entries().back()["step"].get<int64_t>());
     metrics_.append({{"step", state_.step},
                      {"epoch", static_cast<double>(state_.step) / static_cast<double>(steps_per_epoch_)},
-                     {"elapsed_s", clock_.elapsed_s()},
+                     {"elapsed_s", loop_.elapsed_s()},
                      {"train_loss", train_kit::mean_of_last(state_.train_losses, static_cast<size_t>(std::max<int64_t>(since, 1)))},
                      {"val_loss", e.loss},
                      {"val_accuracy", e.accuracy},
@@ -263,7 +238,6 @@ class Run {
       save_model(dir_.file("model.safetensors"), *model_, splits_.train.classes, {o_.mail, o_.mail_headers});
     }
     if (ema_) ema_->restore();
-    progress_.break_line();
     log_ << fmt::format("classify: step {}: validation loss {:.4f}, accuracy {:.4f}, macro F1 {:.4f}{}\n", state_.step,
                         e.loss, e.accuracy, e.report.macro.f1, best ? " (best so far, kept)" : "")
          << std::flush;
@@ -271,7 +245,6 @@ class Run {
 
   // The checkpoint and the plots, each replaced atomically.
   void save() {
-    state_.elapsed_s = clock_.elapsed_s();
     state_.extra["best_macro_f1"] = best_f1_;
     state_.extra["best_step"] = best_step_;
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
@@ -301,14 +274,13 @@ class Run {
   int64_t steps_per_epoch_, max_steps_;
   optim::WarmupCosineLR schedule_;
   train_kit::MetricsLog metrics_;
-  train_kit::Progress progress_;
   train_kit::TrainState state_;
-  train_kit::Stopwatch clock_;
+  train_kit::Loop loop_;
   std::vector<double> class_weights_;
   std::optional<optim::ExponentialMovingAverage> ema_;
   std::vector<std::vector<size_t>> plan_;
   int64_t plan_epoch_ = -1;
-  double best_f1_ = -1, texts_ = 0;
+  double best_f1_ = -1;
   int64_t best_step_ = 0;
 };
 
@@ -323,11 +295,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    try {
-      options = saved->options().get<TrainOptions>();
-    } catch (const json::exception& e) {
-      throw ag::Error(fmt::format("{}: the saved options do not fit classify train ({})", saved->file().path(), e.what()));
-    }
+    options = saved->options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
   }

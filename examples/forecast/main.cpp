@@ -7,37 +7,22 @@
 //   forecast predict -m runs/co2 recent.csv           # the next H values as CSV
 //
 // See README.md beside this file.
-#include <CLI/CLI.hpp>
 #include <iostream>
-#include <unistd.h>
 
-#include "ag/train/interrupt.h"
-#include "ag/train/run_program.h"
 #include "commands.h"
+#include "examples/common/subcommands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Forecast a time series with a Transformer and compare it with the classic baselines (ag's "
-               "forecast example)."};
-  app.require_subcommand(1);
-  forecast::TrainOptions train_options;
-  CLI::App* train = app.add_subcommand("train", "train on a CSV column (default: a generated series) and report");
-  forecast::add_train_options(*train, train_options);
-  forecast::PredictOptions predict_options;
-  CLI::App* predict = app.add_subcommand("predict", "the next values after a CSV of history, as CSV");
-  forecast::add_predict_options(*predict, predict_options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 1;  // CLI11 prints the message; every error exits 1
-  }
-
-  return ag::train::run_program("forecast", std::cerr, [&] {
-    if (train->parsed()) {
-      const forecast::TrainResult result = forecast::train(train_options, std::cerr, isatty(STDERR_FILENO) != 0);
-      if (result.interrupted) return ag::train::kInterruptedExitCode;
-      std::cout << result.report;
-    }
-    if (predict->parsed()) forecast::run_predict(predict_options, std::cout);
-    return 0;
-  });
+  examples::Subcommands program("forecast", "Forecast a time series with a Transformer and compare it with the "
+                                "classic baselines (ag's forecast example).");
+  forecast::TrainOptions train;
+  program.add("train", "train on a CSV column (default: a generated series) and report", train,
+              forecast::add_train_options, [&] {
+                const forecast::TrainResult result = forecast::train(train, std::cerr, examples::stderr_is_terminal());
+                return examples::finish_training(result.interrupted, result.report);
+              });
+  forecast::PredictOptions predict;
+  program.add("predict", "the next values after a CSV of history, as CSV", predict, forecast::add_predict_options,
+              [&] { forecast::run_predict(predict, std::cout); return 0; });
+  return program.run(argc, argv);
 }

@@ -111,7 +111,9 @@ class Run {
         sampler_(series_, valid_start(), o_.batch_size, o_.model.context, o_.model.horizon, o_.model.patch,
                  o_.calendar, o_.seed),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
-        progress_(log, terminal, "win/s") {
+        loop_({.max_steps = o_.max_steps, .max_time = o_.max_time, .validate_every = o_.eval_every,
+               .save_every = o_.save_every, .program = kFiles.program, .run_dir = dir_.path()},
+              state_, log, terminal, "win/s") {
     log_ << fmt::format("forecast: {}: {} values; training windows end by {} ({} of them), validation {} values, "
                         "test the last {}; season {}, context {}, model {} parameters\n",
                         series_.name, series_.size(), valid_start(), sampler_.windows(), o_.model.horizon,
@@ -125,35 +127,14 @@ class Run {
              "{}: the saved state has no window sampler or best validation score", saved->file().path());
     sampler_.set_state(extra["sampler"].get<std::string>());
     best_ = extra["best"].get<double>();
-    log_ << "forecast: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
-         << " trained)\n";
   }
 
   TrainResult run() {
-    train_kit::InterruptGuard interrupt;
-    clock_ = train_kit::Stopwatch(state_.elapsed_s);
-    const int64_t first_step = state_.step;
     TrainResult result;
-    while (state_.step < o_.max_steps && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
-      step(first_step);
-      if (state_.step % o_.eval_every == 0 && state_.step < o_.max_steps) validate();
-      if (interrupt.requested()) {
-        result.interrupted = true;
-        break;
-      }
-      if (state_.step % o_.save_every == 0 && state_.step < o_.max_steps) save();
-    }
-    progress_.break_line();
-    if (result.interrupted) {
-      log_ << "forecast: stopped at step " << state_.step << "; continue with: forecast train --resume "
-           << dir_.path() << "\n";
-    } else {
-      validate();
-    }
-    save();
+    result.interrupted = loop_.run({[this] { return step(); }, [this] { validate(); }, [this] { save(); }});
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
-    result.seconds = clock_.elapsed_s();
+    result.seconds = loop_.elapsed_s();
     result.best_valid_mase = best_;
     if (!result.interrupted) test(result);
     return result;
@@ -163,7 +144,7 @@ class Run {
   int64_t valid_start() const { return series_.size() - 2 * o_.model.horizon; }
   int64_t test_start() const { return series_.size() - o_.model.horizon; }
 
-  void step(int64_t first_step) {
+  train_kit::StepReport step() {
     const Batch batch = sampler_.next();
     const double lr = schedule_.get_last_lr()[0];
     optimizer_->zero_grad();
@@ -172,26 +153,17 @@ class Run {
     if (o_.clip > 0) optim::clip_grad_norm_(model_->parameters(), o_.clip);
     optimizer_->step();
     schedule_.step();
-    state_.train_losses.push_back(loss.item());
-    ++state_.step;
-    const double windows = static_cast<double>((state_.step - first_step) * o_.batch_size);
-    const double per_step = clock_.session_s() / static_cast<double>(state_.step - first_step);
-    std::optional<double> eta = static_cast<double>(o_.max_steps - state_.step) * per_step;
-    if (o_.max_time > 0) eta = std::min(*eta, o_.max_time - clock_.elapsed_s());
-    progress_.update({.step = state_.step, .loss = train_kit::mean_of_last(state_.train_losses, 50), .lr = lr,
-                      .rate = windows / std::max(clock_.session_s(), 1e-9), .elapsed_s = clock_.elapsed_s(),
-                      .eta_s = eta});
+    return {.loss = loss.item(), .lr = lr, .items = static_cast<double>(o_.batch_size)};
   }
 
   // The forecast of the validation values; keeps the weights when its MASE is the best so far.
   void validate() {
     const bool first = !baselines_logged_;
     const Evaluation e = evaluate(*model_, series_, valid_start(), o_.season, /*holt_winters=*/first);
-    metrics_.append({{"step", state_.step}, {"elapsed_s", clock_.elapsed_s()},
+    metrics_.append({{"step", state_.step}, {"elapsed_s", loop_.elapsed_s()},
                      {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)},
                      {"val_mase", e.model_scores.mase}, {"val_mae", e.model_scores.mae},
                      {"val_smape", e.model_scores.smape}, {"val_pinball", e.pinball}, {"val_coverage", e.coverage}});
-    progress_.break_line();
     if (first)
       log_ << fmt::format("forecast: validation MASE of the baselines: seasonal naive {:.3f}, Holt-Winters {:.3f}\n",
                           e.naive_scores.mase, e.holt_winters_scores.mase);
@@ -208,7 +180,6 @@ class Run {
 
   // The checkpoint and the loss curve, each replaced atomically.
   void save() {
-    state_.elapsed_s = clock_.elapsed_s();
     state_.extra["sampler"] = sampler_.state();
     state_.extra["best"] = best_;
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
@@ -253,9 +224,8 @@ class Run {
   optim::WarmupCosineLR schedule_;
   WindowSampler sampler_;
   train_kit::MetricsLog metrics_;
-  train_kit::Progress progress_;
   train_kit::TrainState state_;
-  train_kit::Stopwatch clock_;
+  train_kit::Loop loop_;
   double best_ = -1;  // the best validation MASE so far (-1: none yet)
   bool baselines_logged_ = false;
 };
@@ -269,11 +239,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   if (!given.resume.empty()) {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    try {
-      options = saved->options().get<TrainOptions>();
-    } catch (const json::exception& e) {
-      throw ag::Error(fmt::format("{}: the saved options do not fit forecast train ({})", saved->file().path(), e.what()));
-    }
+    options = saved->options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
   }
   Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad

@@ -103,7 +103,9 @@ class Run {
         schedule_(*optimizer_, o_.warmup, o_.max_steps, o_.min_lr),
         batcher_(corpus_.split.train, o_.batch_size, o_.model.block_size, o_.seed),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
-        progress_(log, terminal, "tok/s") {
+        loop_({.max_steps = o_.max_steps, .max_time = o_.max_time, .validate_every = o_.eval_every,
+               .save_every = o_.save_every, .program = kFiles.program, .run_dir = dir_.path()},
+              state_, log, terminal, "tok/s") {
     log_ << "gpt: " << corpus_.path << ": " << corpus_.split.train.size() << " training and "
          << corpus_.split.valid.size() << " validation characters, vocabulary " << corpus_.codec.size() << "; model "
          << model_->num_parameters() << " parameters\n";
@@ -116,35 +118,18 @@ class Run {
     const json& batcher = state_.extra.contains("batcher") ? state_.extra["batcher"] : json();
     AG_CHECK(batcher.is_string(), "{}: the saved state has no batcher position", saved->file().path());
     batcher_.set_state(batcher.get<std::string>());
-    log_ << "gpt: resumed at step " << state_.step << " (" << train_kit::format_duration(state_.elapsed_s)
-         << " trained)\n";
   }
 
   TrainResult run() {
-    train_kit::InterruptGuard interrupt;
-    clock_ = train_kit::Stopwatch(state_.elapsed_s);
-    const int64_t first_step = state_.step;
     TrainResult result;
-    while (state_.step < o_.max_steps && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
-      step(first_step);
-      if (state_.step % o_.eval_every == 0 && state_.step < o_.max_steps) validate();
-      if (interrupt.requested()) {
-        result.interrupted = true;
-        break;
-      }
-      if (state_.step % o_.save_every == 0 && state_.step < o_.max_steps) save();
-    }
-    progress_.break_line();
-    if (result.interrupted) {
-      log_ << "gpt: stopped at step " << state_.step << "; continue with: gpt train --resume " << dir_.path() << "\n";
-    } else {
-      result.valid_loss = validate();
+    result.interrupted = loop_.run({[this] { return step(); }, [this] { validate(); }, [this] { save(); }});
+    if (!result.interrupted) {
+      result.valid_loss = valid_loss_;
       result.sample = sample();
     }
-    save();
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
-    result.seconds = clock_.elapsed_s();
+    result.seconds = loop_.elapsed_s();
     if (!result.interrupted)
       log_ << fmt::format("gpt: {} steps in {}, validation loss {:.4f}; wrote {}/{{{}, model.safetensors, "
                           "metrics.jsonl, loss.svg}}\n",
@@ -159,34 +144,25 @@ class Run {
     return o_.model;
   }
 
-  void step(int64_t first_step) {
+  train_kit::StepReport step() {
     auto [x, y] = batcher_.next();
     const double lr = schedule_.get_last_lr()[0];
-    state_.train_losses.push_back(train_step(*model_, *optimizer_, x, y, o_.clip));
+    const double loss = train_step(*model_, *optimizer_, x, y, o_.clip);
     schedule_.step();
-    ++state_.step;
-    const double tokens = static_cast<double>((state_.step - first_step) * x.numel());
-    const double per_step = clock_.session_s() / static_cast<double>(state_.step - first_step);
-    std::optional<double> eta = static_cast<double>(o_.max_steps - state_.step) * per_step;
-    if (o_.max_time > 0) eta = std::min(*eta, o_.max_time - clock_.elapsed_s());
-    progress_.update({.step = state_.step, .loss = train_kit::mean_of_last(state_.train_losses, 50), .lr = lr,
-                      .rate = tokens / std::max(clock_.session_s(), 1e-9), .elapsed_s = clock_.elapsed_s(),
-                      .eta_s = eta});
+    return {.loss = loss, .lr = lr, .items = static_cast<double>(x.numel())};
   }
 
   // The validation loss on random windows (its own generator: training draws the same either way).
-  double validate() {
-    const double loss = estimate_loss(*model_, corpus_.split.valid, o_.eval_batches, o_.batch_size, o_.seed + 1);
-    metrics_.append({{"step", state_.step}, {"elapsed_s", clock_.elapsed_s()},
-                     {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)}, {"val_loss", loss}});
-    progress_.break_line();
-    log_ << fmt::format("gpt: step {}: validation loss {:.4f}\n", state_.step, loss) << std::flush;
-    return loss;
+  void validate() {
+    valid_loss_ = estimate_loss(*model_, corpus_.split.valid, o_.eval_batches, o_.batch_size, o_.seed + 1);
+    metrics_.append({{"step", state_.step}, {"elapsed_s", loop_.elapsed_s()},
+                     {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)},
+                     {"val_loss", valid_loss_}});
+    log_ << fmt::format("gpt: step {}: validation loss {:.4f}\n", state_.step, valid_loss_) << std::flush;
   }
 
   // The checkpoint, the weights for sample/chat/eval, and the loss curve, each replaced atomically.
   void save() {
-    state_.elapsed_s = clock_.elapsed_s();
     state_.extra["batcher"] = batcher_.state();
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
                                json(o_), {{"vocab", json(corpus_.codec.pieces()).dump()}});
@@ -218,9 +194,9 @@ class Run {
   optim::WarmupCosineLR schedule_;
   Batcher batcher_;
   train_kit::MetricsLog metrics_;
-  train_kit::Progress progress_;
   train_kit::TrainState state_;
-  train_kit::Stopwatch clock_;
+  train_kit::Loop loop_;
+  double valid_loss_ = 0;  // the last validation's
 };
 
 }  // namespace
@@ -237,11 +213,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    try {
-      options = saved->options().get<TrainOptions>();
-    } catch (const json::exception& e) {
-      throw ag::Error(fmt::format("{}: the saved options do not fit gpt train ({})", saved->file().path(), e.what()));
-    }
+    options = saved->options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
     // The checkpoint names the text to read again. A checkpoint may come from anyone: the text must

@@ -7,37 +7,42 @@
 //   mpirun -np 2 seq2seq train                      # data parallel on two processes
 //
 // See README.md beside this file for every flag and the Multi30k recipe.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 #include <sstream>
-#include <unistd.h>
 
 #include "ag/core/error.h"
 #include "ag/distributed/process_group.h"
 #include "commands.h"
-#include "ag/train/interrupt.h"
-#include "ag/train/run_program.h"
+#include "examples/common/subcommands.h"
 #include "trainer.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Train, run and score Transformer translation models (ag's seq2seq example)."};
-  app.require_subcommand(1);
+  examples::Subcommands program("seq2seq", "Train, run and score Transformer translation models (ag's seq2seq "
+                                "example).");
   seq2seq::TrainOptions train_options;
-  CLI::App* train = app.add_subcommand("train", "train a model (no flags: the built-in date task)");
-  seq2seq::add_train_options(*train, train_options);
+  CLI::App* train = nullptr;
+  const auto run_train = [&] {
+    const auto was_given = [train](const std::string& flag) { return train->count(flag) > 0; };
+    const auto result = seq2seq::train(train_options, was_given, std::cerr, examples::stderr_is_terminal());
+    return result.interrupted ? ag::train::kInterruptedExitCode : 0;
+  };
+  train = program.add("train", "train a model (no flags: the built-in date task)", train_options,
+                      seq2seq::add_train_options, run_train);
   seq2seq::TranslateOptions translate_options;
-  CLI::App* translate = app.add_subcommand("translate", "translate sentences, a file or standard input");
-  seq2seq::add_translate_options(*translate, translate_options);
+  program.add("translate", "translate sentences, a file or standard input", translate_options,
+              seq2seq::add_translate_options, [&] {
+                std::ios::sync_with_stdio(false);  // lets the streaming reader see what std::cin has buffered
+                seq2seq::run_translate(translate_options, std::cin, std::cout, std::cerr);
+                return 0;
+              });
   seq2seq::EvalOptions eval_options;
-  CLI::App* eval = app.add_subcommand("eval", "translate a test set and print BLEU and chrF");
-  seq2seq::add_eval_options(*eval, eval_options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // CLI11 prints the message (or the help); its own exit codes (104-109...) would contradict the
-    // README's promise that every error exits 1.
-    return app.exit(e) == 0 ? 0 : 1;
-  }
+  program.add("eval", "translate a test set and print BLEU and chrF", eval_options, seq2seq::add_eval_options, [&] {
+    std::ios::sync_with_stdio(false);
+    seq2seq::run_eval(eval_options, std::cout, std::cerr);
+    return 0;
+  });
+  if (const std::optional<int> done = program.parse(argc, argv)) return *done;
 
   // Under mpirun every process runs this main(); init() makes them ranks 0..N-1 of one job (alone,
   // a world of one).
@@ -54,15 +59,7 @@ int main(int argc, char** argv) {
              "without MPI (AG_MPI is OFF), so each would train alone, the same run {} times. Install Open MPI "
              "(./scripts/setup.sh), rebuild with cmake -DAG_MPI=ON, or start seq2seq without mpirun", launched, launched);
     AG_CHECK(world == 1 || train->parsed(), "translate and eval run in one process; start them without mpirun");
-    if (train->parsed()) {
-      const auto was_given = [train](const std::string& flag) { return train->count(flag) > 0; };
-      const auto result = seq2seq::train(train_options, was_given, std::cerr, isatty(STDERR_FILENO) != 0);
-      return result.interrupted ? ag::train::kInterruptedExitCode : 0;
-    }
-    std::ios::sync_with_stdio(false);  // lets the streaming reader see what std::cin has buffered
-    if (translate->parsed()) seq2seq::run_translate(translate_options, std::cin, std::cout, std::cerr);
-    if (eval->parsed()) seq2seq::run_eval(eval_options, std::cout, std::cerr);
-    return 0;
+    return program.run_parsed();
   });
   std::string message = rank_error.str();
   if (!message.empty()) dist::abort(message.substr(0, message.find_last_not_of('\n') + 1), code);

@@ -3,9 +3,7 @@
 
 #include <atomic>
 
-#include "ag/core/autograd/grad_mode.h"
 #include "ag/core/autograd/scope.h"
-#include "ag/core/ops.h"
 
 namespace ag {
 
