@@ -263,23 +263,31 @@ void for_each_output(R& result, F&& f) {
 
 }  // namespace detail
 
-// What module(args...) does, as PyTorch's Module.__call__: open the module's path scope, run the
-// pre-hooks, forward, then the hooks, which may replace outputs. With no hooks and no metadata
-// being recorded it is just forward. Call it yourself for a module held by pointer, e.g. a
-// ModuleList element: call_module(*layers->ptr<BlockImpl>(i), x).
-template <typename M, typename... Args>
-decltype(auto) call_module(M& module, Args&&... args) {
-  if (!module.has_forward_hooks() && !autograd::metadata_enabled()) return module.forward(std::forward<Args>(args)...);
+// Runs `run` (which calls a method of `module` on `inputs`) as module(args...) runs forward: in the
+// module's path scope, after its pre-hooks and before its hooks, which may replace outputs. With no
+// hooks and no metadata being recorded it is just run(). For a module's other entry points
+// (attention's forward_cached, say), so that hooks fire however the module is reached.
+template <typename M, typename Run>
+decltype(auto) call_with_hooks(M& module, const std::vector<Tensor>& inputs, Run&& run) {
+  if (!module.has_forward_hooks() && !autograd::metadata_enabled()) return run();
   ModuleScope scope(module);
-  const std::vector<Tensor> inputs = detail::tensor_arguments(args...);
   module.run_forward_pre_hooks(inputs);
-  auto result = module.forward(std::forward<Args>(args)...);
+  auto result = run();
   std::vector<Tensor> outputs;
   detail::for_each_output(result, [&outputs](Tensor& t) { outputs.push_back(t); });
   module.run_forward_hooks(inputs, outputs);
   size_t next = 0;
   detail::for_each_output(result, [&](Tensor& t) { t = outputs[next++]; });
   return result;
+}
+
+// What module(args...) does, as PyTorch's Module.__call__: forward under call_with_hooks. Call it
+// yourself for a module held by pointer, e.g. a ModuleList element: call_module(*layers->ptr<BlockImpl>(i), x).
+template <typename M, typename... Args>
+decltype(auto) call_module(M& module, Args&&... args) {
+  if (!module.has_forward_hooks() && !autograd::metadata_enabled()) return module.forward(std::forward<Args>(args)...);
+  return call_with_hooks(module, detail::tensor_arguments(args...),
+                         [&]() -> decltype(auto) { return module.forward(std::forward<Args>(args)...); });
 }
 template <typename M>
 std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
@@ -296,8 +304,7 @@ std::ostream& operator<<(std::ostream& out, const ModuleHolder<M>& module) {
 // forward as a wrapper around a second function, which libtorch users would not expect). What
 // matters in practice is how a parent calls its children: a forward that calls fc(x) lets hooks on
 // fc fire however the parent itself was called; one that calls fc->forward(x) hides fc from them.
-// The modules of ag::nn call their children as fc(x), with one exception: a decoder layer calls
-// its two attention modules through forward_cached, the step-by-step form it shares with
-// generation, so hooks on self_attn and multihead_attn inside a TransformerDecoderLayer do not
-// fire (tests/nn/test_hooks.cpp checks every other module of a Transformer called through
-// ->forward). Write your own modules as fc(x).
+// The modules of ag::nn call their children as fc(x), or, where a child is reached through another
+// method (a decoder layer's attention through forward_cached, the step-by-step form it shares with
+// generation), through call_with_hooks; tests/nn/test_hooks.cpp checks that every module of a
+// Transformer called through ->forward has its hooks run. Write your own modules the same way.

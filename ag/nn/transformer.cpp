@@ -78,9 +78,12 @@ Tensor TransformerDecoderImpl::forward_cached(const Tensor& tgt, const Tensor& m
            cache.layers.size(), layers->size());
   cache.layers.resize(layers->size());
   Tensor x = tgt;
-  for (size_t i = 0; i < layers->size(); ++i)
-    x = layers->ptr<TransformerDecoderLayerImpl>(i)->forward_cached(x, memory, cache.layers[i], {}, {}, {},
-                                                                    memory_key_padding_mask);
+  for (size_t i = 0; i < layers->size(); ++i) {
+    auto& layer = *layers->ptr<TransformerDecoderLayerImpl>(i);
+    x = call_with_hooks(layer, {x, memory}, [&] {
+      return layer.forward_cached(x, memory, cache.layers[i], {}, {}, {}, memory_key_padding_mask);
+    });
+  }
   return norm ? norm(x) : x;
 }
 

@@ -126,14 +126,18 @@ std::tuple<Tensor, Tensor> TransformerDecoderLayerImpl::run(const Tensor& tgt, c
                                                             const Tensor& memory_key_padding_mask, bool need_weights) {
   const bool pre = options.norm_first();
   Tensor x = residual(tgt, norm1, dropout1, pre, [&](const Tensor& h) {
-    return std::get<0>(self_attn->forward_cached(h, h, h, cache.self_attn, tgt_key_padding_mask, false, tgt_mask));
+    return std::get<0>(call_with_hooks(*self_attn, {h}, [&] {
+      return self_attn->forward_cached(h, h, h, cache.self_attn, tgt_key_padding_mask, false, tgt_mask);
+    }));
   });
   // The memory's keys and values are projected once, then reused from the cache.
   const Tensor new_memory = cache.cross_attn.size() == 0 ? memory : Tensor();
   Tensor cross_weights;
   x = residual(x, norm2, dropout2, pre, [&](const Tensor& h) {
-    auto [out, weights] = multihead_attn->forward_cached(h, new_memory, new_memory, cache.cross_attn,
-                                                         memory_key_padding_mask, need_weights, memory_mask);
+    auto [out, weights] = call_with_hooks(*multihead_attn, {h, memory}, [&] {
+      return multihead_attn->forward_cached(h, new_memory, new_memory, cache.cross_attn, memory_key_padding_mask,
+                                            need_weights, memory_mask);
+    });
     cross_weights = weights;
     return out;
   });

@@ -137,9 +137,9 @@ TEST_CASE("containers and Transformer stacks call their children with hooks", "[
 }
 
 TEST_CASE("a hook on any module inside a model fires however the model is called", "[hooks]") {
-  // ag::nn's modules call their children as child(x). One that called child->forward(x) would hide
-  // that child from its hooks, and this test would name it. The known exception: the decoder layer
-  // calls its attention through forward_cached (the note at the end of nn/module.h).
+  // ag::nn's modules call their children as child(x), or through call_with_hooks where they reach a
+  // child by another method (the decoder layer's attention, through forward_cached). One that called
+  // child->forward(x) would hide that child from its hooks, and this test would name it.
   nn::Transformer model(nn::TransformerOptions(4, 2).num_encoder_layers(1).num_decoder_layers(1).dim_feedforward(8));
   std::map<std::string, int> calls;
   for (const auto& [name, module] : model->named_modules()) {
@@ -152,5 +152,8 @@ TEST_CASE("a hook on any module inside a model fires however the model is called
   std::vector<std::string> never_fired;
   for (const auto& [name, count] : calls)
     if (count == 0) never_fired.push_back(name);
-  CHECK(never_fired == std::vector<std::string>{"decoder.layers.0.multihead_attn", "decoder.layers.0.self_attn"});
+  std::string names;
+  for (const std::string& name : never_fired) names += name + " ";
+  INFO("hooks that never ran: " << names);
+  CHECK(never_fired.empty());
 }
