@@ -8,6 +8,7 @@
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
 #include "ag/data/text_file.h"
+#include "ag/data/utf8.h"
 
 namespace gpt {
 
@@ -39,6 +40,16 @@ Codec make_codec(const std::string& kind, int64_t vocab_size, const Text& text, 
                  int threads, std::ostream& log) {
   if (kind == "char") return Codec::characters(text.train + text.valid);
   const int64_t size = vocab_size > 0 ? vocab_size : kDefaultVocabSize;
+  // Every character of the training text must be a piece of its own (SentencePiece's character
+  // coverage is 1), besides the four specials and the newline.
+  std::u32string characters = ag::data::utf8::decode(text.train);
+  std::sort(characters.begin(), characters.end());
+  characters.erase(std::unique(characters.begin(), characters.end()), characters.end());
+  std::erase(characters, U'\n');
+  const auto needed = static_cast<int64_t>(characters.size()) + 5;
+  AG_CHECK(size >= needed, "--vocab-size ({}) is too small for {}: its training part has {} characters besides the "
+           "newline, and with the four special tokens and the newline they need {} ids", size, text.path,
+           characters.size(), needed);
   log << "gpt: training a " << kind << " SentencePiece model of up to " << size << " tokens on " << text.path
       << "'s training part\n";
   return Codec::train_sentencepiece(text.train, kind, size, (std::filesystem::path(run_dir) / "tokenizer").string(),

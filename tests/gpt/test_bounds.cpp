@@ -7,8 +7,7 @@
 
 #include "ag/core/serialize.h"
 #include "commands.h"
-#include "tests/data/temp_dir.h"
-#include "train.h"
+#include "tiny_run.h"
 #include "weights.h"
 
 using namespace gpt;
@@ -16,24 +15,30 @@ using namespace gpt;
 namespace {
 
 TrainOptions tiny_run(ag::data::testing::TempDir& dir) {
-  std::string text;
-  for (int i = 0; i < 30; ++i) text += "To be, or not to be, that is the question:\n";
-  TrainOptions o;
-  o.data = dir.write("verse.txt", text);
-  o.out = dir.path("run");
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16;
-  o.batch_size = 4, o.max_steps = 2, o.warmup = 0, o.eval_batches = 1, o.sample_tokens = 0, o.threads = 1;
+  TrainOptions o = testing::tiny_run(dir, "run");
+  o.max_steps = 2, o.warmup = 0, o.sample_tokens = 0;
   return o;
 }
 
-// `path` with the JSON metadata field `key` edited at `pointer`.
-void edit_metadata(const std::string& path, const std::string& key, const std::string& pointer,
-                   const nlohmann::json& value) {
-  ag::SafetensorsFile file = ag::load_safetensors(path);
+// The message of the error `load()` throws once the JSON metadata field `key` of `path` is edited
+// at `pointer` ("accepted" if none); the file is restored after.
+template <typename Load>
+std::string refused_after_edit(const std::string& path, const std::string& key, const std::string& pointer,
+                               const nlohmann::json& value, Load&& load) {
+  const ag::SafetensorsFile original = ag::load_safetensors(path);
+  ag::SafetensorsFile file = original;
   nlohmann::json field = nlohmann::json::parse(file.metadata.at(key));
   field[nlohmann::json::json_pointer(pointer)] = value;
   file.metadata[key] = field.dump();
   ag::save_safetensors(path, file.tensors, file.metadata);
+  std::string message = "accepted";
+  try {
+    load();
+  } catch (const ag::Error& e) {
+    message = e.what();
+  }
+  ag::save_safetensors(path, original.tensors, original.metadata);
+  return message;
 }
 
 }  // namespace
@@ -74,17 +79,8 @@ TEST_CASE("bounds: a weights file's config out of range is refused before a mode
   std::ostringstream log;
   train(tiny_run(dir), log);
   const std::string weights = dir.path("run/model.safetensors");
-  const ag::SafetensorsFile original = ag::load_safetensors(weights);
   const auto refused = [&](const std::string& key, const nlohmann::json& value) {
-    edit_metadata(weights, "config", "/" + key, value);
-    std::string message = "accepted";
-    try {
-      load_model(dir.path("run"));
-    } catch (const ag::Error& e) {
-      message = e.what();
-    }
-    ag::save_safetensors(weights, original.tensors, original.metadata);
-    return message;
+    return refused_after_edit(weights, "config", "/" + key, value, [&] { load_model(dir.path("run")); });
   };
   CHECK_THAT(refused("n_layer", 100000),
              Catch::Contains(weights + ": config n_layer (--layers) must be an integer from 1 to 256, got 100000"));
@@ -103,19 +99,10 @@ TEST_CASE("bounds: a checkpoint's settings out of range are refused on --resume"
   std::ostringstream log;
   train(tiny_run(dir), log);
   const std::string checkpoint = dir.path("run/checkpoint.safetensors");
-  const ag::SafetensorsFile original = ag::load_safetensors(checkpoint);
   TrainOptions resume;
   resume.resume = dir.path("run"), resume.threads = 1;
   const auto refused = [&](const std::string& pointer, const nlohmann::json& value) {
-    edit_metadata(checkpoint, "options", pointer, value);
-    std::string message = "accepted";
-    try {
-      train(resume, log);
-    } catch (const ag::Error& e) {
-      message = e.what();
-    }
-    ag::save_safetensors(checkpoint, original.tensors, original.metadata);
-    return message;
+    return refused_after_edit(checkpoint, "options", pointer, value, [&] { train(resume, log); });
   };
   CHECK_THAT(refused("/model/n_layer", 100000),
              Catch::Contains(checkpoint + ": options model n_layer (--layers) must be an integer from 1 to 256"));

@@ -15,8 +15,7 @@
 #include "codec.h"
 #include "commands.h"
 #include "evaluate.h"
-#include "tests/data/temp_dir.h"
-#include "train.h"
+#include "tiny_run.h"
 #include "weights.h"
 
 using namespace gpt;
@@ -30,13 +29,8 @@ const std::string kScene = "HAMLET:\nTo be, or not to be — that is the questio
 TrainOptions tiny_bpe_run(ag::data::testing::TempDir& dir, const std::string& out) {
   std::string text;
   for (int i = 0; i < 20; ++i) text += kScene;
-  TrainOptions o;
-  o.data = dir.write("scene.txt", text);
-  o.out = dir.path(out);
+  TrainOptions o = testing::tiny_run(dir, out, text);
   o.tokenizer = "bpe", o.vocab_size = 80;
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16, o.model.dropout = 0.1;
-  o.batch_size = 4, o.max_steps = 12, o.warmup = 3, o.eval_every = 4, o.save_every = 5, o.eval_batches = 2;
-  o.sample_tokens = 20, o.threads = 1;
   return o;
 }
 
@@ -151,4 +145,8 @@ TEST_CASE("tokens: a tokenizer named outside the run directory, and bad tokenize
   o.tokenizer = "char", o.vocab_size = 100;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--vocab-size (100) is for SentencePiece tokens"));
   CHECK(load_model(dir.path("run")).codec.kind() == "bpe");  // nothing was deleted
+  // Fewer ids than the text's characters (and the specials and the newline) need.
+  o.tokenizer = "unigram", o.vocab_size = 30, o.force = false, o.out = dir.path("small");
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--vocab-size (30) is too small for") &&
+                                       Catch::Contains("has 37 characters besides the newline") && Catch::Contains("they need 42 ids"));
 }

@@ -17,6 +17,7 @@
 #include "session.h"
 #include "ag/train/interrupt.h"
 #include "tests/data/temp_dir.h"
+#include "tiny_run.h"
 #include "train.h"
 #include "weights.h"
 
@@ -129,22 +130,7 @@ TEST_CASE("corpus: the text splits 90/10 by characters, not bytes") {
   CHECK_THROWS_WITH(read_split_text(dir.path("t.txt"), 4), Catch::Contains("its last 10% (4 characters) must exceed the context of 4"));
 }
 
-namespace {
-
-// A tiny run on the verse, with dropout so that resuming must restore the generator too.
-TrainOptions tiny_run(ag::data::testing::TempDir& dir, const std::string& out) {
-  std::string text;
-  for (int i = 0; i < 30; ++i) text += kVerse;
-  TrainOptions o;
-  o.data = dir.write("verse.txt", text);
-  o.out = dir.path(out);
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16, o.model.dropout = 0.1;
-  o.batch_size = 4, o.max_steps = 12, o.warmup = 3, o.eval_every = 4, o.save_every = 5, o.eval_batches = 2;
-  o.sample_tokens = 20, o.threads = 1;
-  return o;
-}
-
-}  // namespace
+using gpt::testing::tiny_run;
 
 TEST_CASE("train: a run from a text file writes a model that samples, and refuses to overwrite it") {
   ag::data::testing::TempDir dir;
