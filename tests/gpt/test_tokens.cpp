@@ -36,7 +36,7 @@ TrainOptions tiny_bpe_run(ag::data::testing::TempDir& dir, const std::string& ou
 
 }  // namespace
 
-TEST_CASE("tokens: a BPE gpt trains, resumes bit for bit, samples and scores from its run directory") {
+TEST_CASE("tokens: a BPE gpt trains, resumes bit for bit, samples, chats and scores from its run directory") {
   ag::data::testing::TempDir dir;
   std::ostringstream log;
   const TrainResult whole = train(tiny_bpe_run(dir, "whole"), log);
@@ -67,6 +67,16 @@ TEST_CASE("tokens: a BPE gpt trains, resumes bit for bit, samples and scores fro
   CHECK(sampled.str().starts_with("HAMLET:"));
   CHECK(ag::data::utf8::find_invalid(sampled.str()) == std::string_view::npos);
   CHECK(sampled.str().find("▁") == std::string::npos);
+
+  ChatCommandOptions chat;
+  chat.model = dir.path("whole"), chat.chat.user_name = "HAMLET", chat.chat.bot_name = "OPHELIA";
+  chat.chat.max_tokens = 20;
+  std::istringstream said("To be, or not to be.\n");
+  std::ostringstream answered;
+  run_chat(chat, said, false, answered);
+  CHECK(answered.str().starts_with("OPHELIA: "));
+  CHECK(ag::data::utf8::find_invalid(answered.str()) == std::string_view::npos);
+  CHECK(answered.str().find("▁") == std::string::npos);
 
   const TextScore score = score_text(*loaded.model, loaded.codec, kScene + kScene);
   const std::vector<int64_t> ids = loaded.codec.encode(kScene + kScene);
