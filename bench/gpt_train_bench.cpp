@@ -4,6 +4,7 @@
 // then the validation loss on 200 random batches, then sampling speed.
 //
 //   build/bench/gpt_train_bench --data /work/shared/data/tinyshakespeare/input.txt --threads 1
+//   build/bench/gpt_train_bench --steps 50 --warmup 10      # a short check: steps must exceed the warmup
 //
 // bench/gpt_train_torch.py does the same in PyTorch; bench/gpt_compare.py runs both side by side.
 // Prints one JSON object: train_seconds (the steps alone, wall clock), train_cpu_seconds, valid_loss, sample_tokens_per_s (cached,
