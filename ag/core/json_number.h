@@ -1,5 +1,5 @@
-// Reading a JSON number as an integer only when it is one, for every file ag reads (safetensors
-// headers, checkpoint metadata, configuration).
+// Reading a JSON number as an integer only when it is one, and a real number only within its
+// range, for every file ag reads (safetensors headers, checkpoint metadata, configuration).
 //
 // nlohmann's get<int64_t>() converts a float with a plain cast, so 2.0e19 (or 1.5, or a number too
 // large for uint64, which the parser stores as a float) becomes undefined behaviour instead of an
@@ -29,6 +29,19 @@ inline int64_t json_integer(const nlohmann::json& value, std::string_view what,
   }
   AG_CHECK(in_range, "{} must be an integer from {} to {}, got {}", what, min, max, value.dump());
   return value.get<int64_t>();
+}
+
+// `value` as a double from `min` to `max`, each end included unless `open_min` / `open_max` says
+// otherwise, or an ag::Error "<what> must be a number in [<min>, <max>), got <value>". A value
+// that is not a number (a string, NaN, which JSON writes as null) is refused.
+inline double json_number(const nlohmann::json& value, std::string_view what, double min, double max,
+                          bool open_min = false, bool open_max = false) {
+  const double v = value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+  const bool above = open_min ? v > min : v >= min;
+  const bool below = open_max ? v < max : v <= max;
+  AG_CHECK(above && below, "{} must be a number in {}{}, {}{}, got {}", what, open_min ? '(' : '[', min, max,
+           open_max ? ')' : ']', value.dump());
+  return v;
 }
 
 }  // namespace ag

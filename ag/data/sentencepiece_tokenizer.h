@@ -10,6 +10,7 @@
 // smaller known pieces. Models trained here reserve SentencePiece's ids 0..3 for <pad>, <unk>, <bos>
 // and <eos>, so `vocab()` numbers every piece exactly as SentencePiece does.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ class SentencePieceProcessor;
 }
 
 namespace ag::data {
+
+// Far above any real SentencePiece model (one of 32,000 pieces takes under 1 MB), and below what
+// would exhaust memory: SentencePiece reads the whole file at once. A program loading a model that
+// a checkpoint names refuses a larger file (see ag::train::file_named_in).
+inline constexpr uintmax_t kMaxSentencePieceModelBytes = uintmax_t{256} << 20;
 
 struct SentencePieceOptions {
   std::string model_type = "unigram";  // "unigram" or "bpe" (also "char", "word")

@@ -86,4 +86,23 @@ RunDir RunDir::resume(const std::string& path, const RunFiles& files, std::ostre
   return run;
 }
 
+std::string file_named_in(const std::string& dir, const std::string& name, std::string_view what, uintmax_t max_bytes) {
+  const fs::path folder = dir.empty() ? fs::path(".") : fs::path(dir);
+  AG_CHECK(!name.empty() && fs::path(name).filename() == name && name != "." && name != "..",
+           "the checkpoint names the {} '{}', but it may only name a file in its own directory {}; the checkpoint "
+           "is damaged, or was made to read other files", what, name, folder.string());
+  const fs::path path = folder / name;
+  AG_CHECK(fs::exists(path), "the checkpoint uses the {} {}, which is missing; copy it back next to the checkpoint",
+           what, path.string());
+  const fs::path real = fs::canonical(path);
+  AG_CHECK(real.parent_path() == fs::canonical(folder), "the {} {} is a link that leads out of {} (to {}); put the "
+           "file itself there", what, path.string(), folder.string(), real.string());
+  AG_CHECK(fs::is_regular_file(real), "the {} {} is not a regular file (a directory, or a device)", what,
+           path.string());
+  const uintmax_t size = fs::file_size(real);
+  AG_CHECK(size <= max_bytes, "the {} {} has {} bytes, more than any {} ({} at most); it is not one", what,
+           path.string(), size, what, max_bytes);
+  return path.string();
+}
+
 }  // namespace ag::train

@@ -19,8 +19,10 @@
 //                                  : ag::train::RunDir::fresh(dir, files, force, std::cerr);
 //   save_checkpoint(run.file(files.checkpoint), ...);
 #pragma once
+#include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ag::train {
@@ -48,6 +50,14 @@ class RunDir {
   explicit RunDir(std::string path) : path_(std::move(path)) {}
   std::string path_;
 };
+
+// The path of the file `name` that a saved file in `dir` (a checkpoint, a weights file) refers to,
+// such as a tokenizer model beside it. A saved file may come from anyone, so the name is trusted no
+// further than `dir` ("" for the working directory): a plain file name (no directory part, not "."
+// or ".."), a regular file once links are followed (not a directory, not a device such as /dev/zero
+// that never ends), still inside `dir`, of at most `max_bytes`. `what` names the file in messages
+// ("SentencePiece model").
+std::string file_named_in(const std::string& dir, const std::string& name, std::string_view what, uintmax_t max_bytes);
 
 // Removes from `dir` every "<name>.tmp.<pid>" for a `name` of `files` whose process is no longer
 // running, telling `log` about each; returns how many it removed. RunDir::fresh and ::resume call it.

@@ -2,6 +2,7 @@
 #include "chat.h"
 
 #include "ag/core/error.h"
+#include "bounds.h"
 #include "session.h"
 
 namespace gpt {
@@ -59,7 +60,7 @@ std::string TurnEnd::flush() {
 void chat(LoadedModel& loaded, const ChatOptions& options, std::istream& in, std::ostream& out, bool interactive) {
   options.sampling.validate();
   AG_CHECK(!options.user_name.empty() && !options.bot_name.empty(), "--user-name and --bot-name must not be empty");
-  AG_CHECK(options.max_tokens > 0, "--tokens ({}) must be positive", options.max_tokens);
+  check_flag("--tokens", options.max_tokens, 1, kMaxSampleTokens);
   Session session(loaded.model, 1);
   ag::data::Rng rng(options.seed);
   std::string line;
@@ -70,9 +71,11 @@ void chat(LoadedModel& loaded, const ChatOptions& options, std::istream& in, std
     const int64_t turn_start = session.length();
     out << options.bot_name << ": " << std::flush;
     TurnEnd turn;
+    TextStream text(loaded.codec, session.row(0));
     std::string said;
     for (int64_t i = 0; i < options.max_tokens && !turn.ended(); ++i) {
-      const std::string shown = turn.feed(loaded.codec.decode(session.step(options.sampling, rng)));
+      session.step(options.sampling, rng);
+      const std::string shown = turn.feed(text.next(session.row(0)));
       said += shown;
       out << shown << std::flush;
     }

@@ -5,6 +5,7 @@
 
 #include "ag/core/error.h"
 #include "ag/core/parallel.h"
+#include "bounds.h"
 #include "corpus.h"
 #include "evaluate.h"
 #include "session.h"
@@ -22,7 +23,7 @@ void add_model(CLI::App& app, std::string& model) {
 }
 
 void set_threads(int threads) {
-  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
+  check_flag("--threads", threads, 0, kMaxThreads);
   if (threads > 0) ag::set_num_threads(threads);
 }
 
@@ -30,13 +31,17 @@ void set_threads(int threads) {
 
 void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--data", o.data, "training text, plain or .gz (default: the bundled Tiny Shakespeare)");
+  app.add_option("--tokenizer", o.tokenizer, "tokens: char, or SentencePiece bpe or unigram (trained on the text)")
+      ->capture_default_str();
+  app.add_option("--vocab-size", o.vocab_size, fmt::format("SentencePiece's tokens at most (0: {})", kDefaultVocabSize))
+      ->capture_default_str();
   app.add_option("--out", o.out, "run directory (checkpoint, weights, metrics.jsonl, loss.svg)")->capture_default_str();
   app.add_flag("--force", o.force, "start over in a non-empty --out, deleting the files an earlier run wrote");
   app.add_option("--resume", o.resume, "continue the run in this directory with its saved settings");
   app.add_option("--layers", o.model.n_layer, "Transformer blocks")->capture_default_str();
   app.add_option("--heads", o.model.n_head, "attention heads")->capture_default_str();
   app.add_option("--width", o.model.n_embd, "embedding width")->capture_default_str();
-  app.add_option("--context", o.model.block_size, "context length in characters")->capture_default_str();
+  app.add_option("--context", o.model.block_size, "context length in tokens")->capture_default_str();
   app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
   app.add_flag("--bias", o.model.bias, "biases in Linears and LayerNorms");
   app.add_option("--batch-size", o.batch_size, "windows per step")->capture_default_str();
@@ -50,7 +55,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--eval-every", o.eval_every, "steps between validation losses")->capture_default_str();
   app.add_option("--eval-batches", o.eval_batches, "random validation batches per estimate")->capture_default_str();
   app.add_option("--save-every", o.save_every, "steps between checkpoints")->capture_default_str();
-  app.add_option("--sample-tokens", o.sample_tokens, "characters sampled at the end (0: none)")->capture_default_str();
+  app.add_option("--sample-tokens", o.sample_tokens, "tokens sampled at the end (0: none)")->capture_default_str();
   add_threads(app, o.threads);
   app.add_option("--seed", o.seed, "random seed (model, batches, dropout)")->capture_default_str();
 }
@@ -69,7 +74,7 @@ void add_sample_options(CLI::App& app, SampleOptions& o) {
   add_model(app, o.model);
   app.add_option("prompt", o.prompt, "text to continue (default: standard input, or a newline from a terminal)")
       ->each([&o](const std::string&) { o.prompt_given = true; });
-  app.add_option("--tokens", o.tokens, "characters to generate")->capture_default_str();
+  app.add_option("--tokens", o.tokens, "tokens to generate")->capture_default_str();
   app.add_option("--num-samples", o.num_samples, "samples, generated as one batch")->capture_default_str();
   add_sampling(app, o.sampling);
   app.add_option("--keep", o.keep, "tokens kept when the context window slides (0: half of it)")->capture_default_str();
@@ -82,7 +87,7 @@ void add_chat_options(CLI::App& app, ChatCommandOptions& o) {
   add_model(app, o.model);
   app.add_option("--user-name", o.chat.user_name, "your speaker name")->capture_default_str();
   app.add_option("--bot-name", o.chat.bot_name, "the model's speaker name")->capture_default_str();
-  app.add_option("--tokens", o.chat.max_tokens, "most characters per answer")->capture_default_str();
+  app.add_option("--tokens", o.chat.max_tokens, "most tokens per answer")->capture_default_str();
   add_sampling(app, o.chat.sampling);
   app.add_option("--seed", o.chat.seed, "random seed")->capture_default_str();
   add_threads(app, o.threads);
@@ -97,7 +102,8 @@ void add_eval_options(CLI::App& app, EvalOptions& o) {
 
 void run_sample(const SampleOptions& o, std::istream& in, bool in_is_terminal, std::ostream& out) {
   o.sampling.validate();
-  AG_CHECK(o.tokens >= 0, "--tokens ({}) must not be negative", o.tokens);
+  check_flag("--tokens", o.tokens, 0, kMaxSampleTokens);
+  check_flag("--num-samples", o.num_samples, 1, kMaxRows);
   set_threads(o.threads);
   LoadedModel loaded = load_model(o.model);
   std::string prompt = o.prompt;
@@ -107,10 +113,11 @@ void run_sample(const SampleOptions& o, std::istream& in, bool in_is_terminal, s
   session.append(loaded.codec.encode(prompt));
   ag::data::Rng rng(o.seed);
   const bool stream = o.num_samples == 1;
+  TextStream shown(loaded.codec, session.row(0));
   if (stream) out << prompt << std::flush;
   for (int64_t i = 0; i < o.tokens; ++i) {
-    const std::vector<int64_t> next = session.step(o.sampling, rng);
-    if (stream) out << loaded.codec.decode(next) << std::flush;
+    session.step(o.sampling, rng);
+    if (stream) out << shown.next(session.row(0)) << std::flush;
   }
   if (stream) out << "\n";
   for (size_t b = 0; !stream && b < static_cast<size_t>(o.num_samples); ++b)
@@ -124,12 +131,15 @@ void run_chat(const ChatCommandOptions& o, std::istream& in, bool interactive, s
 }
 
 void run_eval(const EvalOptions& o, std::ostream& out) {
-  AG_CHECK(o.batch_size > 0, "--batch-size ({}) must be positive", o.batch_size);
+  check_flag("--batch-size", o.batch_size, 1, kMaxRows);
   set_threads(o.threads);
   LoadedModel loaded = load_model(o.model);
+  check_fits(loaded.model->config, o.batch_size, "--batch-size", /*training=*/false);
   const TextScore s = score_text(*loaded.model, loaded.codec, read_text(o.text), o.batch_size);
-  out << fmt::format("{}: {} characters  loss {:.4f}  perplexity {:.3f}  bits/char {:.4f}\n", o.text, s.tokens + 1,
-                     s.loss, s.perplexity, s.bits_per_char);
+  // Loss and perplexity are per token; bits/char per character of the text (see score_text).
+  out << fmt::format("{}: {} {} tokens, {} characters predicted  loss {:.4f} nats/token  perplexity {:.3f} per token"
+                     "  bits/char {:.4f} per character of the text\n",
+                     o.text, s.tokens + 1, loaded.codec.kind(), s.characters, s.loss, s.perplexity, s.bits_per_char);
 }
 
 }  // namespace gpt

@@ -1,12 +1,14 @@
-// Reading the corpus, numbering its characters, and cutting training windows out of it.
+// Reading and splitting the corpus, making its codec, and cutting training windows out of it.
 #include "corpus.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
 #include "ag/data/text_file.h"
-#include "ag/data/tokenizer.h"
+#include "ag/data/utf8.h"
 
 namespace gpt {
 
@@ -16,39 +18,51 @@ std::string read_text(const std::string& path) {
   return text;
 }
 
-CharCodec CharCodec::build(std::string_view text) {
-  CharCodec codec;
-  codec.vocab_ = ag::data::Vocab::build(ag::data::count_pieces({std::string(text)}, ag::data::CharTokenizer()));
-  return codec;
-}
-
-CharCodec CharCodec::from_pieces(const std::vector<std::string>& pieces) {
-  CharCodec codec;
-  for (const std::string& piece : pieces) codec.vocab_.add(piece);
-  return codec;
-}
-
-std::vector<int64_t> CharCodec::encode(std::string_view text) const {
-  return vocab_.to_ids(ag::data::CharTokenizer().encode(text));
-}
-
-std::string CharCodec::decode(std::span<const int64_t> ids) const {
-  std::string text;
-  for (int64_t id : ids)
-    if (!vocab_.is_special(id)) text += vocab_.piece(id);
+Text read_split_text(const std::string& path, int64_t block_size) {
+  Text text{.path = path, .train = read_text(path), .valid = {}};
+  // The first 90% of the characters (code points): a UTF-8 character's later bytes are 10xxxxxx.
+  const auto is_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+  const auto characters = static_cast<size_t>(std::count_if(text.train.begin(), text.train.end(), is_start));
+  size_t cut = 0;
+  for (size_t seen = 0; cut < text.train.size(); ++cut) {
+    if (is_start(text.train[cut]) && seen++ == characters * 9 / 10) break;
+  }
+  text.valid = text.train.substr(cut);
+  text.train.resize(cut);
+  const size_t valid_characters = characters - characters * 9 / 10;
+  AG_CHECK(static_cast<int64_t>(valid_characters) > block_size,
+           "{} is too short: its last 10% ({} characters) must exceed the context of {}", path, valid_characters,
+           block_size);
   return text;
 }
 
-std::vector<std::string> CharCodec::pieces() const {
-  std::vector<std::string> out;
-  for (int64_t id = ag::data::Vocab::kEos + 1; id < size(); ++id) out.push_back(vocab_.piece(id));
-  return out;
+Codec make_codec(const std::string& kind, int64_t vocab_size, const Text& text, const std::string& run_dir,
+                 int threads, std::ostream& log) {
+  if (kind == "char") return Codec::characters(text.train + text.valid);
+  const int64_t size = vocab_size > 0 ? vocab_size : kDefaultVocabSize;
+  // Every character of the training text must be a piece of its own (SentencePiece's character
+  // coverage is 1), besides the four specials and the newline.
+  std::u32string characters = ag::data::utf8::decode(text.train);
+  std::sort(characters.begin(), characters.end());
+  characters.erase(std::unique(characters.begin(), characters.end()), characters.end());
+  std::erase(characters, U'\n');
+  const auto needed = static_cast<int64_t>(characters.size()) + 5;
+  AG_CHECK(size >= needed, "--vocab-size ({}) is too small for {}: its training part has {} characters besides the "
+           "newline, and with the four special tokens and the newline they need {} ids", size, text.path,
+           characters.size(), needed);
+  log << "gpt: training a " << kind << " SentencePiece model of up to " << size << " tokens on " << text.path
+      << "'s training part\n";
+  return Codec::train_sentencepiece(text.train, kind, size, (std::filesystem::path(run_dir) / "tokenizer").string(),
+                                    threads > 0 ? threads : 2);
 }
 
-Split split_tokens(const std::vector<int64_t>& tokens, double train_fraction) {
-  const auto n = static_cast<size_t>(static_cast<double>(tokens.size()) * train_fraction);
-  return {{tokens.begin(), tokens.begin() + static_cast<ptrdiff_t>(n)},
-          {tokens.begin() + static_cast<ptrdiff_t>(n), tokens.end()}};
+Corpus tokenize(const Text& text, Codec codec, int64_t block_size) {
+  Corpus corpus{.path = text.path, .codec = std::move(codec), .split = {}};
+  corpus.split = {corpus.codec.encode(text.train), corpus.codec.encode(text.valid)};
+  AG_CHECK(static_cast<int64_t>(corpus.split.valid.size()) > block_size,
+           "{} is too short: its last 10% ({} tokens) must exceed the context of {}", text.path,
+           corpus.split.valid.size(), block_size);
+  return corpus;
 }
 
 Batcher::Batcher(std::span<const int64_t> tokens, int64_t batch_size, int64_t block_size, uint64_t seed)

@@ -1,12 +1,8 @@
-// Text in, token ids out: the character vocabulary, the train/validation split, and the batcher that
-// draws training windows.
-//
-// Tokens are Unicode code points (ag::data::CharTokenizer), numbered through an ag::data::Vocab, so
-// ids 0..3 are its special pieces (<pad>, <unk>, <bos>, <eos>) and the corpus's characters follow.
-// A character the training text never had becomes <unk>; generation never emits a special piece's
-// text (they decode to nothing).
+// Text in, token ids out: the training text and its split, the tokens a run uses (codec.h), and
+// the batcher that draws training windows.
 #pragma once
 #include <cstdint>
+#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,34 +11,44 @@
 
 #include "ag/core/tensor.h"
 #include "ag/data/random.h"
-#include "ag/data/vocab.h"
+#include "codec.h"
 
 namespace gpt {
 
 // The whole of a text file (plain or gzip-compressed), with "\n" line endings and a final "\n".
 std::string read_text(const std::string& path);
 
-class CharCodec {
- public:
-  // Every character of `text`, most frequent first.
-  static CharCodec build(std::string_view text);
-  // The characters in id order after the four specials, as pieces() gives them.
-  static CharCodec from_pieces(const std::vector<std::string>& pieces);
-
-  std::vector<int64_t> encode(std::string_view text) const;  // one id per code point
-  std::string decode(std::span<const int64_t> ids) const;    // special ids decode to ""
-  std::vector<std::string> pieces() const;
-  int64_t size() const { return static_cast<int64_t>(vocab_.size()); }
-
- private:
-  ag::data::Vocab vocab_;
+// A training text cut as nanoGPT cuts it: the first 90% of its characters train, the rest validate.
+struct Text {
+  std::string path;
+  std::string train, valid;
 };
+// Refuses a text whose validation part has no more than `block_size` characters (too few for one
+// window of tokens: a token holds at least one character).
+Text read_split_text(const std::string& path, int64_t block_size);
 
-// nanoGPT's split: the first 90% of the tokens train, the rest validate.
+// The codec of a fresh run in `run_dir`. Characters ("char"): those of the whole text, as nanoGPT.
+// SentencePiece ("bpe" or "unigram", at most `vocab_size` ids, 0 for kDefaultVocabSize): trained
+// on the training part only, written to run_dir as tokenizer.model (with tokenizer.vocab, the
+// pieces and their scores as text). A resumed SentencePiece run loads its model (Codec::load).
+constexpr int64_t kDefaultVocabSize = 512;
+constexpr int64_t kMinVocabSize = 16;
+Codec make_codec(const std::string& kind, int64_t vocab_size, const Text& text, const std::string& run_dir,
+                 int threads, std::ostream& log);
+
+// Token ids of the training and the validation part.
 struct Split {
   std::vector<int64_t> train, valid;
 };
-Split split_tokens(const std::vector<int64_t>& tokens, double train_fraction = 0.9);
+
+// What a run trains on: the text's two parts as tokens.
+struct Corpus {
+  std::string path;
+  Codec codec;
+  Split split;
+};
+// Refuses a validation part of no more than `block_size` tokens.
+Corpus tokenize(const Text& text, Codec codec, int64_t block_size);
 
 // Random windows of T + 1 consecutive tokens, B at a time: the inputs are a window's first T tokens
 // and the targets its last T (each token's successor). Seeded, and resumable from state().

@@ -1,12 +1,14 @@
 // Loss on random windows and on a whole text.
 #include "evaluate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
 #include "ag/core/autograd/grad_mode.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
+#include "ag/data/utf8.h"
 #include "ag/nn/functional/loss.h"
 
 namespace gpt {
@@ -47,7 +49,7 @@ double estimate_loss(GPTImpl& model, std::span<const int64_t> tokens, int64_t ba
   });
 }
 
-TextScore score_text(GPTImpl& model, const CharCodec& codec, const std::string& text, int64_t batch_size) {
+TextScore score_text(GPTImpl& model, const Codec& codec, const std::string& text, int64_t batch_size) {
   const std::vector<int64_t> ids = codec.encode(text);
   AG_CHECK(ids.size() >= 2, "evaluation: the text has {} characters; at least 2 are needed to predict one",
            ids.size());
@@ -75,10 +77,16 @@ TextScore score_text(GPTImpl& model, const CharCodec& codec, const std::string& 
   });
   TextScore score;
   score.tokens = n - 1;
+  // <unk> decodes to nothing but stands for a character the vocabulary lacks: it counts as one.
+  const auto spelled = [&](std::span<const int64_t> part) {
+    return static_cast<int64_t>(ag::data::utf8::length(codec.decode(part))) +
+           std::count(part.begin(), part.end(), ag::data::Vocab::kUnk);
+  };
+  score.characters = spelled(ids) - spelled(std::span(ids).first(1));
+  AG_CHECK(score.characters > 0, "evaluation: the text's tokens after the first spell no character");
   score.loss = nats / static_cast<double>(score.tokens);
   score.perplexity = std::exp(score.loss);
-  // Tokens are characters, so bits per token are bits per character.
-  score.bits_per_char = score.loss / std::numbers::ln2;
+  score.bits_per_char = nats / std::numbers::ln2 / static_cast<double>(score.characters);
   return score;
 }
 

@@ -20,14 +20,23 @@ double estimate_loss(GPTImpl& model, std::span<const int64_t> tokens, int64_t ba
 
 struct TextScore {
   int64_t tokens = 0;         // predicted tokens (every token but the first)
+  int64_t characters = 0;     // the characters those tokens spell
   double loss = 0;            // nats per token
-  double perplexity = 0;      // exp(loss)
+  double perplexity = 0;      // exp(loss), per token
   double bits_per_char = 0;   // total bits / characters predicted
 };
 
 // Every token of `text` after the first, predicted from the up to block_size tokens before it: the
 // text is cut into windows of block_size + 1 tokens that overlap by one, so each token is scored
 // once, with between 1 and block_size tokens of context. batch_size windows run at a time.
-TextScore score_text(GPTImpl& model, const CharCodec& codec, const std::string& text, int64_t batch_size = 16);
+//
+// Loss and perplexity are per token, so they compare models with the same tokens only. Bits per
+// character divide the bits of all predictions by the characters they spell (the text's, less those
+// of the first token, which is not predicted): a number that compares a character model with a
+// SentencePiece one, whose tokens hold several characters each. Characters are counted in the
+// text as the codec gives it back (decode(encode(text)): SentencePiece's normalized text, where a
+// run of spaces is one, and an <unk> one character), so that every character counted is one the
+// model predicted; for characters, that is every token but the first.
+TextScore score_text(GPTImpl& model, const Codec& codec, const std::string& text, int64_t batch_size = 16);
 
 }  // namespace gpt

@@ -1,7 +1,8 @@
-// gpt: train a character-level GPT (nanoGPT's model) and write with it.
+// gpt: train a GPT (nanoGPT's model) on characters or SentencePiece tokens and write with it.
 //
 //   gpt train                                  # Tiny Shakespeare, nanoGPT's CPU recipe
 //   gpt train --resume runs/shakespeare        # after Ctrl-C: continue where it stopped
+//   gpt train --tokenizer bpe --vocab-size 512 --out runs/bpe   # subword tokens
 //   gpt sample -m runs/shakespeare "ROMEO:" --tokens 300
 //   gpt chat -m runs/shakespeare --user-name ROMEO --bot-name JULIET
 //   gpt eval -m runs/shakespeare some.txt
@@ -14,8 +15,8 @@
 #include "examples/common/subcommands.h"
 
 int main(int argc, char** argv) {
-  examples::Subcommands program("gpt", "Train a character-level GPT and sample, chat and score with it (ag's gpt "
-                                "example).");
+  examples::Subcommands program("gpt", "Train a GPT on characters or SentencePiece tokens and sample, chat and "
+                                "score with it (ag's gpt example).");
   gpt::TrainOptions train;
   program.add("train", "train a model (default: Tiny Shakespeare)", train, gpt::add_train_options, [&] {
     const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal());

@@ -3,12 +3,15 @@
 
 #include <cmath>
 
+#include "ag/core/checked.h"
+#include "ag/core/error.h"
 #include "ag/core/factory.h"
 #include "ag/core/ops.h"
 #include "ag/nn/functional/attention.h"
 #include "ag/nn/functional/layer_norm.h"
 #include "ag/nn/functional/linear.h"
 #include "ag/nn/init.h"
+#include "bounds.h"
 
 namespace gpt {
 
@@ -17,11 +20,30 @@ namespace nn = ag::nn;
 namespace F = ag::nn::functional;
 
 void ModelConfig::validate() const {
-  AG_CHECK(block_size > 0, "model: --context ({}) must be positive", block_size);
-  AG_CHECK(n_layer > 0, "model: --layers ({}) must be positive", n_layer);
-  AG_CHECK(n_embd > 0 && n_head > 0 && n_embd % n_head == 0,
-           "model: --width ({}) must be a positive multiple of --heads ({})", n_embd, n_head);
-  AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
+  check_model_bounds(nlohmann::json(*this));
+  AG_CHECK(n_embd % n_head == 0, "model: --width ({}) must be a multiple of --heads ({})", n_embd, n_head);
+}
+
+void check_fits(const ModelConfig& c, int64_t rows, std::string_view rows_flag, bool training) {
+  const int64_t E = c.n_embd, T = c.block_size, L = c.n_layer;
+  // A block holds 12 E^2 weights (c_attn 3E^2, c_proj E^2, the MLP 8E^2) and at most 13 E more.
+  const int64_t block = ag::checked_mul(ag::checked_add(ag::checked_mul(12, E, "12 x --width"), 13, "a block's weights"),
+                                        E, "a block's weights");  // (12 E + 13) E
+  int64_t weights = ag::checked_mul(block, L, "--layers x a block's weights");
+  const int64_t embeddings = ag::checked_add(ag::checked_add(c.vocab_size, T, "the embeddings"), 1, "the embeddings");
+  weights = ag::checked_add(weights, ag::checked_mul(embeddings, E, "the embeddings"), "the weights");
+  // Per row: logits (T,V), attention scores (H,T,T) per block, and about 16 E a token per block
+  // kept for backward (inputs of the Linears, LayerNorms and GELU, the MLP's 4E twice).
+  const int64_t per_token = ag::checked_add(c.vocab_size, ag::checked_mul(L, ag::checked_add(
+                                ag::checked_mul(c.n_head, T, "--heads x --context"), ag::checked_mul(16, E, "16 x --width"), "a token's activations"),
+                                "--layers x a token's activations"), "a token's activations");
+  const int64_t per_row = ag::checked_mul(per_token, T, "--context x a token's activations");
+  const int64_t activations = ag::checked_mul(per_row, rows, fmt::format("{} x a window's activations", rows_flag));
+  const int64_t floats = ag::checked_add(ag::checked_mul(weights, training ? 4 : 1, "the weights and AdamW's state"),
+                                         activations, "the weights and activations");
+  ag::check_fits_in_memory(ag::checked_nbytes(floats, sizeof(float), "the model"),
+                           fmt::format("a model of {} weights and {} activations ({} {}, --context {}, --width {}, "
+                                       "--layers {})", weights, activations, rows_flag, rows, T, E, L));
 }
 
 LayerNormImpl::LayerNormImpl(int64_t dim, bool with_bias) : Module("LayerNorm") {
@@ -104,6 +126,7 @@ GPTBodyImpl::GPTBodyImpl(const ModelConfig& config) : Module("ModuleDict") {
 GPTImpl::GPTImpl(const ModelConfig& model_config) : Module("GPT"), config(model_config) {
   config.validate();
   AG_CHECK(config.vocab_size > 0, "model: the vocabulary is empty; is the training text empty?");
+  check_fits(config, 0, "rows", /*training=*/false);
   transformer = register_module("transformer", GPTBody(config));
   const double residual_std = 0.02 / std::sqrt(2.0 * static_cast<double>(config.n_layer));
   for (const auto& [name, p] : named_parameters()) {

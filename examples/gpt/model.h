@@ -21,6 +21,7 @@
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <vector>
 
 #include "ag/nn/attention.h"
@@ -40,11 +41,17 @@ struct ModelConfig {
   double dropout = 0.0;
   bool bias = false;  // biases in the Linears and LayerNorms (nanoGPT's CPU recipe: none)
 
-  // Throws an ag::Error naming the first setting (the vocabulary aside) a model cannot be built with.
+  // Throws an ag::Error naming the first setting a model cannot be built with (see bounds.h).
   void validate() const;
   bool operator==(const ModelConfig&) const = default;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelConfig, vocab_size, block_size, n_layer, n_head, n_embd, dropout, bias)
+
+// Throws an ag::Error unless the model's weights (with `training`, also their gradients and AdamW's
+// two moments) and the activations of `rows` windows of block_size tokens (logits, attention
+// scores, and what each block keeps for backward; `rows_flag` names the flag that sets `rows`) fit
+// in the machine's memory. Every product is checked (ag/core/checked.h) before it is used.
+void check_fits(const ModelConfig& config, int64_t rows, std::string_view rows_flag, bool training);
 
 // One KVCache per block: what incremental generation carries between steps.
 using Cache = std::vector<ag::nn::KVCache>;

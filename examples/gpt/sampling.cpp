@@ -10,9 +10,10 @@
 namespace gpt {
 
 void SamplingOptions::validate() const {
-  AG_CHECK(temperature >= 0 && std::isfinite(temperature), "--temperature ({}) must be 0 (greedy) or positive",
+  AG_CHECK(temperature >= 0 && temperature <= 1000, "--temperature ({}) must be 0 (greedy) or positive, at most 1000",
            temperature);
-  AG_CHECK(top_k >= 0, "--top-k ({}) must be 0 (no limit) or positive", top_k);
+  AG_CHECK(top_k >= 0 && top_k <= (int64_t{1} << 20), "--top-k ({}) must be 0 (no limit) or positive, at most 2^20",
+           top_k);
   AG_CHECK(top_p > 0 && top_p <= 1, "--top-p ({}) must be in (0, 1]", top_p);
 }
 

@@ -11,6 +11,7 @@ Session::Session(GPT model, int64_t rows, bool use_cache, int64_t keep)
     : model_(std::move(model)), rows_(static_cast<size_t>(rows)), use_cache_(use_cache),
       keep_(keep == 0 ? std::max<int64_t>(1, model_->config.block_size / 2) : keep) {
   AG_CHECK(rows > 0, "generation: --num-samples ({}) must be positive", rows);
+  check_fits(model_->config, rows, "--num-samples", /*training=*/false);
   AG_CHECK(keep_ >= 1 && keep_ <= model_->config.block_size,
            "generation: the window keeps {} tokens when it slides; give 1 to the context ({})", keep_,
            model_->config.block_size);

@@ -3,7 +3,8 @@
 //
 //   Session s(model, /*rows=*/1);
 //   s.append(codec.encode("ROMEO:\n"));
-//   for (int i = 0; i < 100; ++i) std::cout << codec.decode(s.step(sampling, rng));
+//   TextStream text(codec, s.row(0));
+//   for (int i = 0; i < 100; ++i) s.step(sampling, rng), std::cout << text.next(s.row(0));
 //
 // Each step runs the model only over the tokens the cache has not seen, usually the one sampled
 // last, so a token costs time linear in the context instead of quadratic.

@@ -105,7 +105,8 @@ class GPT(torch.nn.Module):
 
 
 def load(path):
-    """-> (GPT in eval mode, list of pieces by id: the four specials, then the characters)."""
+    """-> (GPT in eval mode, list of pieces by id: the four specials, then the characters or
+    SentencePiece's pieces, and the tokenizer: "char", "bpe" or "unigram")."""
     tensors, metadata = read_safetensors(path)
     if metadata.get("format") != "ag-gpt":
         sys.exit(f"{path} is not a model written by gpt")
@@ -113,7 +114,8 @@ def load(path):
     missing, unexpected = model.load_state_dict(tensors, strict=False)
     assert missing == ["lm_head.weight"] and not unexpected, (missing, unexpected)
     pieces = ["<pad>", "<unk>", "<bos>", "<eos>"] + json.loads(metadata["vocab"])
-    return model.eval(), pieces
+    kind = json.loads(metadata.get("tokenizer", '{"kind": "char"}'))["kind"]  # older files: characters
+    return model.eval(), pieces, kind
 
 
 def main():
@@ -124,7 +126,11 @@ def main():
     p.add_argument("--temperature", type=float, default=0.8)
     p.add_argument("--seed", type=int, default=1337)
     a = p.parse_args()
-    model, pieces = load(a.model)
+    model, pieces, kind = load(a.model)
+    if kind != "char":
+        # Encoding a prompt into SentencePiece pieces needs the sentencepiece package; load() above
+        # reads such a model all the same.
+        sys.exit(f"{a.model} uses {kind} SentencePiece tokens; this script samples character models only")
     ids = {piece: i for i, piece in enumerate(pieces)}
     idx = torch.tensor([[ids.get(ch, 1) for ch in a.prompt]])
     torch.manual_seed(a.seed)

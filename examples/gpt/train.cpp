@@ -12,6 +12,7 @@
 #include "ag/optim/clip_grad.h"
 #include "ag/optim/lr_scheduler.h"
 #include "ag/train/train.h"
+#include "bounds.h"
 #include "corpus.h"
 #include "evaluate.h"
 #include "session.h"
@@ -24,22 +25,6 @@
 namespace gpt {
 
 namespace optim = ag::optim;
-
-void TrainOptions::validate() const {
-  model.validate();
-  AG_CHECK(batch_size > 0, "--batch-size ({}) must be positive", batch_size);
-  AG_CHECK(lr > 0 && min_lr >= 0 && min_lr <= lr, "--lr ({}) must be positive and --min-lr ({}) in [0, lr]", lr,
-           min_lr);
-  AG_CHECK(weight_decay >= 0, "--weight-decay ({}) must not be negative", weight_decay);
-  AG_CHECK(clip >= 0, "--clip ({}) must not be negative (0: no clipping)", clip);
-  AG_CHECK(warmup >= 0 && max_steps > warmup, "--max-steps ({}) must exceed --warmup ({}), which must not be negative",
-           max_steps, warmup);
-  AG_CHECK(max_time >= 0, "--max-time ({}) must not be negative (0: no limit)", max_time);
-  AG_CHECK(eval_every > 0 && eval_batches > 0 && save_every > 0,
-           "--eval-every, --eval-batches and --save-every must be positive");
-  AG_CHECK(sample_tokens >= 0, "--sample-tokens ({}) must not be negative", sample_tokens);
-  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
-}
 
 std::string default_corpus() { return std::string(GPT_SOURCE_DIR) + "/tinyshakespeare.txt.gz"; }
 
@@ -66,27 +51,8 @@ using nlohmann::json;
 const train_kit::FileFormat kFormat{"ag-gpt-checkpoint-1", "gpt"};
 const train_kit::RunFiles kFiles{.program = "gpt train",
                                  .checkpoint = "checkpoint.safetensors",
-                                 .outputs = {"model.safetensors", "metrics.jsonl", "loss.svg"}};
-
-// What a run trains on: the text's characters, split 90/10.
-struct Corpus {
-  std::string path;
-  CharCodec codec;
-  Split split;
-};
-
-Corpus read_corpus(const TrainOptions& options) {
-  const int64_t block_size = options.model.block_size;
-  Corpus c;
-  c.path = options.data.empty() ? default_corpus() : options.data;
-  const std::string text = read_text(c.path);
-  c.codec = CharCodec::build(text);
-  c.split = split_tokens(c.codec.encode(text));
-  AG_CHECK(static_cast<int64_t>(c.split.valid.size()) > block_size,
-           "{} is too short: its last 10% ({} characters) must exceed the context of {}", c.path, c.split.valid.size(),
-           block_size);
-  return c;
-}
+                                 .outputs = {"model.safetensors", "metrics.jsonl", "loss.svg", "tokenizer.model",
+                                             "tokenizer.vocab"}};
 
 // One run, fresh or resumed: the model, its optimizer and schedule, the batcher, and the kit's
 // pieces that report and save it.
@@ -107,7 +73,8 @@ class Run {
                .save_every = o_.save_every, .program = kFiles.program, .run_dir = dir_.path()},
               state_, log, terminal, "tok/s") {
     log_ << "gpt: " << corpus_.path << ": " << corpus_.split.train.size() << " training and "
-         << corpus_.split.valid.size() << " validation characters, vocabulary " << corpus_.codec.size() << "; model "
+         << corpus_.split.valid.size() << " validation tokens (" << corpus_.codec.kind() << "), vocabulary "
+         << corpus_.codec.size() << "; model "
          << model_->num_parameters() << " parameters\n";
     if (!saved) return;
     AG_CHECK(json(corpus_.codec.pieces()) == saved->file().json_field("vocab"),
@@ -165,7 +132,7 @@ class Run {
   void save() {
     state_.extra["batcher"] = batcher_.state();
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
-                               json(o_), {{"vocab", json(corpus_.codec.pieces()).dump()}});
+                               json(o_), codec_metadata(corpus_.codec));
     save_model(dir_.file("model.safetensors"), *model_, corpus_.codec, {{"steps", state_.step}});
     std::vector<train_kit::CurvePoint> validation;
     for (const json& entry : metrics_.entries())
@@ -205,14 +172,16 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   TrainOptions options = given;
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
-  std::optional<Corpus> corpus;
+  std::optional<Text> text;
   if (given.resume.empty()) {
     options.validate();
-    corpus = read_corpus(options);  // before RunDir, so that --force deletes nothing when the text is bad
+    // Read before RunDir, so that --force deletes nothing when the text is bad.
+    text = read_split_text(options.data.empty() ? default_corpus() : options.data, options.model.block_size);
     dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
+    check_train_bounds(saved->options(), saved->file().path() + ": options");
     options = saved->options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
@@ -221,11 +190,17 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     AG_CHECK(options.data.empty() || std::filesystem::is_regular_file(options.data),
              "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
              saved->file().path(), options.data);
-    corpus = read_corpus(options);
+    text = read_split_text(options.data.empty() ? default_corpus() : options.data, options.model.block_size);
   }
+  // A resumed SentencePiece run reads the model it trained; characters are counted again (and the
+  // run checks that they are the ones it started with).
+  Codec codec = saved && options.tokenizer != "char"
+                    ? load_codec(saved->file(), dir->path())
+                    : make_codec(options.tokenizer, options.vocab_size, *text, dir->path(), options.threads, log);
+  Corpus corpus = tokenize(*text, std::move(codec), options.model.block_size);
   if (options.threads > 0) ag::set_num_threads(options.threads);
   ag::manual_seed(options.seed);
-  Run run(std::move(options), std::move(*dir), std::move(*corpus), saved, log, log_is_terminal);
+  Run run(std::move(options), std::move(*dir), std::move(corpus), saved, log, log_is_terminal);
   return run.run();
 }
 

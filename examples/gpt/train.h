@@ -7,6 +7,7 @@
 // curve are the training kit's (ag/train/); the run directory holds
 //   checkpoint.safetensors  everything --resume needs (weights, AdamW, schedule, generators)
 //   model.safetensors       the weights under nanoGPT's names, for sample/chat/eval (weights.h)
+//   tokenizer.model         with --tokenizer bpe or unigram, the SentencePiece model (codec.h)
 //   metrics.jsonl, loss.svg the validation losses and the loss curve
 #pragma once
 #include <cstdint>
@@ -24,6 +25,8 @@ namespace gpt {
 
 struct TrainOptions {
   std::string data;  // a text file, plain or .gz; empty: the bundled Tiny Shakespeare
+  std::string tokenizer = "char";  // char, or SentencePiece: bpe or unigram (see codec.h)
+  int64_t vocab_size = 0;          // SentencePiece's ids at most; 0: kDefaultVocabSize
   std::string out = "runs/shakespeare";
   bool force = false;   // start over in a non-empty `out`, deleting what an earlier run wrote there
   std::string resume;   // a run directory to continue (its saved settings are used)
@@ -43,11 +46,11 @@ struct TrainOptions {
   int threads = 0;  // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
   uint64_t seed = 1337;
 
-  void validate() const;  // throws an ag::Error naming the bad flag
+  void validate() const;  // throws an ag::Error naming the bad flag (bounds.cpp)
 };
 // The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time,
 // which a resumed run takes from its own command line).
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, model, batch_size, lr, min_lr, beta1, beta2, weight_decay, clip,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, tokenizer, vocab_size, model, batch_size, lr, min_lr, beta1, beta2, weight_decay, clip,
                                    warmup, max_steps, eval_every, eval_batches, save_every, sample_tokens, seed)
 
 // The bundled corpus (Tiny Shakespeare, gzip-compressed beside this file).

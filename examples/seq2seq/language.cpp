@@ -1,47 +1,12 @@
 // Saving and restoring one side's tokenizer and vocabulary.
 #include "language.h"
 
-#include <filesystem>
-
 #include "ag/core/error.h"
 #include "ag/data/sentencepiece_tokenizer.h"
 #include "ag/data/utf8.h"
+#include "ag/train/run_dir.h"
 
 namespace seq2seq {
-
-namespace fs = std::filesystem;
-
-namespace {
-
-// Far above any real SentencePiece model (one of 32,000 pieces takes under 1 MB), and below what
-// would exhaust memory: SentencePiece reads the whole file at once.
-constexpr uintmax_t kMaxSpmModelBytes = uintmax_t{256} << 20;
-
-// Where the SentencePiece model `name` that a checkpoint names lies. A checkpoint may come from
-// anyone, so the name is trusted no further than its own run directory: a plain file name (no
-// directory part, not "." or ".."), a regular file once links are followed (not a directory, not
-// a device such as /dev/zero that never ends), still inside the run directory, of a bounded size.
-std::string spm_model_path(const std::string& name, const std::string& run_dir) {
-  // "": a weights file in the working directory.
-  const fs::path dir = run_dir.empty() ? fs::path(".") : fs::path(run_dir);
-  AG_CHECK(!name.empty() && fs::path(name).filename() == name && name != "." && name != "..",
-           "the checkpoint names the SentencePiece model '{}', but it may only name a file in its own directory {}; "
-           "the checkpoint is damaged, or was made to read other files", name, dir.string());
-  const fs::path path = dir / name;
-  AG_CHECK(fs::exists(path), "the checkpoint uses the SentencePiece model {}, which is missing; copy it back next to "
-           "the checkpoint", path.string());
-  const fs::path real = fs::canonical(path);
-  AG_CHECK(real.parent_path() == fs::canonical(dir), "the SentencePiece model {} is a link that leads out of "
-           "{} (to {}); put the model file itself there", path.string(), dir.string(), real.string());
-  AG_CHECK(fs::is_regular_file(real), "the SentencePiece model {} is not a regular file (a directory, or a device)",
-           path.string());
-  const uintmax_t size = fs::file_size(real);
-  AG_CHECK(size <= kMaxSpmModelBytes, "the SentencePiece model {} has {} bytes, more than any SentencePiece model "
-           "({} at most); it is not one", path.string(), size, kMaxSpmModelBytes);
-  return path.string();
-}
-
-}  // namespace
 
 std::string Language::normalize(const std::string& text) const {
   return lowercase ? ag::data::utf8::lowercase(text) : text;
@@ -76,7 +41,10 @@ Language language_from_json(const nlohmann::json& j, const std::string& run_dir)
   AG_CHECK(pieces.size() >= 4 && pieces[0] == ag::data::Vocab::kPadPiece && pieces[3] == ag::data::Vocab::kEosPiece,
            "the saved vocabulary does not start with <pad> <unk> <bos> <eos>; the checkpoint is damaged");
   if (language.tokenizer_kind == "spm") {
-    const std::string path = spm_model_path(language.spm_model, run_dir);
+    // Trusted no further than the run directory: see ag::train::file_named_in.
+    const std::string path =
+        ag::train::file_named_in(run_dir, language.spm_model, "SentencePiece model",
+                                 ag::data::kMaxSentencePieceModelBytes);
     auto spm = std::make_shared<ag::data::SentencePieceTokenizer>(path);
     language.vocab = spm->vocab();
     AG_CHECK(language.vocab.size() == pieces.size(),

@@ -91,7 +91,7 @@ TEST_CASE("chat: a turn ends at a blank line or at the next speaker's line, whic
 TEST_CASE("chat: a piped conversation gets one answer a line and ends cleanly at EOF") {
   // 13 tokens, as the random model has; the bot's name Z is not among them, so the model can never
   // write "Z: " itself and each one in the output opens an answer.
-  LoadedModel loaded{random_model(16), CharCodec::build("ab :\nABRJ"), {}};
+  LoadedModel loaded{random_model(16), Codec::characters("ab :\nABRJ"), {}};
   REQUIRE(loaded.model->config.vocab_size == loaded.codec.size());
   std::istringstream in("ab\nba\n");
   std::ostringstream out;

@@ -76,7 +76,7 @@ TEST_CASE("gpt: feeding tokens through the cache gives the full forward pass's l
 TEST_CASE("gpt: a weights file round-trips with its vocabulary and refuses what is not one") {
   ag::data::testing::TempDir dir;
   ag::manual_seed(2);
-  const CharCodec codec = CharCodec::build("abcdefg");
+  const Codec codec = Codec::characters("abcdefg");
   ModelConfig config = tiny_config();
   config.vocab_size = codec.size();
   GPT model(config);

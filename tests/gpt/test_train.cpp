@@ -17,6 +17,7 @@
 #include "session.h"
 #include "ag/train/interrupt.h"
 #include "tests/data/temp_dir.h"
+#include "tiny_run.h"
 #include "train.h"
 #include "weights.h"
 
@@ -43,7 +44,7 @@ double informed_loss(GPTImpl& model, Batcher& batcher) {
 TEST_CASE("train: a tiny model memorises a short text and greedy sampling gives it back") {
   ag::set_num_threads(1);
   ag::manual_seed(3);
-  const CharCodec codec = CharCodec::build(kVerse);
+  const Codec codec = Codec::characters(kVerse);
   std::string text;
   for (int i = 0; i < 20; ++i) text += kVerse;
   const std::vector<int64_t> tokens = codec.encode(text);
@@ -77,7 +78,7 @@ TEST_CASE("train: a tiny model memorises a short text and greedy sampling gives 
 
 TEST_CASE("train: score_text adds up each token's loss given the text before it") {
   ag::manual_seed(4);
-  const CharCodec codec = CharCodec::build("abcdef");
+  const Codec codec = Codec::characters("abcdef");
   ModelConfig config;
   config.vocab_size = codec.size(), config.block_size = 4, config.n_layer = 1, config.n_head = 1, config.n_embd = 8;
   GPT model(config);
@@ -116,28 +117,20 @@ TEST_CASE("corpus: windows are consecutive tokens, targets shifted by one, and t
   resumed.set_state(state);
   CHECK(resumed.next().first.to_vector<int64_t>() == expected);
   CHECK_THROWS_WITH(Batcher(std::vector<int64_t>(5), 1, 5, 0), Catch::Contains("too few for one window"));
-
-  const Split split = split_tokens(tokens);
-  CHECK(split.train.size() == 90);
-  CHECK(split.valid.front() == 90);
 }
 
-namespace {
-
-// A tiny run on the verse, with dropout so that resuming must restore the generator too.
-TrainOptions tiny_run(ag::data::testing::TempDir& dir, const std::string& out) {
-  std::string text;
-  for (int i = 0; i < 30; ++i) text += kVerse;
-  TrainOptions o;
-  o.data = dir.write("verse.txt", text);
-  o.out = dir.path(out);
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16, o.model.dropout = 0.1;
-  o.batch_size = 4, o.max_steps = 12, o.warmup = 3, o.eval_every = 4, o.save_every = 5, o.eval_batches = 2;
-  o.sample_tokens = 20, o.threads = 1;
-  return o;
+TEST_CASE("corpus: the text splits 90/10 by characters, not bytes") {
+  ag::data::testing::TempDir dir;
+  // 19 characters a line with its newline, 22 bytes ("é" and "—" take 2 and 3): the cut after 34
+  // of 38 characters (byte 41 of 44) leaves 4 to validate.
+  const std::string line = "ab é — cdefghijklm\n";
+  const Text text = read_split_text(dir.write("t.txt", line + line), 3);
+  CHECK(text.train == line + "ab é — cdefghij");
+  CHECK(text.valid == "klm\n");
+  CHECK_THROWS_WITH(read_split_text(dir.path("t.txt"), 4), Catch::Contains("its last 10% (4 characters) must exceed the context of 4"));
 }
 
-}  // namespace
+using gpt::testing::tiny_run;
 
 TEST_CASE("train: a run from a text file writes a model that samples, and refuses to overwrite it") {
   ag::data::testing::TempDir dir;
@@ -150,7 +143,7 @@ TEST_CASE("train: a run from a text file writes a model that samples, and refuse
   CHECK(std::isfinite(result.valid_loss));
   CHECK_FALSE(result.sample.empty());
   const LoadedModel loaded = load_model(o.out);
-  CHECK(loaded.codec.size() == CharCodec::build(kVerse).size());
+  CHECK(loaded.codec.size() == Codec::characters(kVerse).size());
   CHECK(std::ifstream(dir.path("run/loss.svg")).good());
   // Validations at steps 4 and 8 and at the end, one JSON line each.
   std::ifstream metrics(dir.path("run/metrics.jsonl"));

@@ -4,20 +4,14 @@
 #include <sstream>
 
 #include "ag/core/serialize.h"
-#include "tests/data/temp_dir.h"
-#include "train.h"
+#include "tiny_run.h"
 
 using namespace gpt;
 
 TEST_CASE("train: --resume refuses a checkpoint whose training text is not a regular file") {
   ag::data::testing::TempDir dir;
-  std::string text;
-  for (int i = 0; i < 30; ++i) text += "To be, or not to be, that is the question:\n";
-  TrainOptions o;
-  o.data = dir.write("verse.txt", text);
-  o.out = dir.path("run");
-  o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16;
-  o.batch_size = 4, o.max_steps = 2, o.warmup = 0, o.eval_batches = 1, o.sample_tokens = 0, o.threads = 1;
+  TrainOptions o = testing::tiny_run(dir, "run");
+  o.max_steps = 2, o.warmup = 0, o.sample_tokens = 0;
   std::ostringstream log;
   train(o, log);
 
