@@ -8,27 +8,37 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "ag/core/error.h"
 
 namespace ag {
 
+// `value` as an int64 in [min, max] when it is a number written as an integer in that range;
+// nullopt for anything else (a float, a string, an integer out of range).
+inline std::optional<int64_t> json_integer_if(const nlohmann::json& value,
+                                              int64_t min = std::numeric_limits<int64_t>::min(),
+                                              int64_t max = std::numeric_limits<int64_t>::max()) {
+  if (value.is_number_unsigned()) {  // the parser's type for every non-negative integer
+    const uint64_t u = value.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    const auto i = static_cast<int64_t>(u);
+    return i >= min && i <= max ? std::optional(i) : std::nullopt;
+  }
+  if (!value.is_number_integer()) return std::nullopt;
+  const auto i = value.get<int64_t>();
+  return i >= min && i <= max ? std::optional(i) : std::nullopt;
+}
+
 // `value` as an int64 in [min, max], or an ag::Error "<what> must be an integer from <min> to <max>,
 // got <value>".
 inline int64_t json_integer(const nlohmann::json& value, std::string_view what,
                             int64_t min = std::numeric_limits<int64_t>::min(),
                             int64_t max = std::numeric_limits<int64_t>::max()) {
-  bool in_range = false;
-  if (value.is_number_unsigned()) {  // the parser's type for every non-negative integer
-    const uint64_t u = value.get<uint64_t>();
-    in_range = u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) && static_cast<int64_t>(u) >= min &&
-               static_cast<int64_t>(u) <= max;
-  } else if (value.is_number_integer()) {
-    in_range = value.get<int64_t>() >= min && value.get<int64_t>() <= max;
-  }
-  AG_CHECK(in_range, "{} must be an integer from {} to {}, got {}", what, min, max, value.dump());
-  return value.get<int64_t>();
+  const std::optional<int64_t> integer = json_integer_if(value, min, max);
+  AG_CHECK(integer.has_value(), "{} must be an integer from {} to {}, got {}", what, min, max, value.dump());
+  return *integer;
 }
 
 // `value` as a double from `min` to `max`, each end included unless `open_min` / `open_max` says

@@ -35,7 +35,8 @@ void detail::configure_every_thread() {
 }
 
 void set_num_threads(int threads) {
-  AG_CHECK(threads >= 1, "set_num_threads: need at least 1 thread, got {}", threads);
+  AG_CHECK(threads >= 1 && threads <= kMaxThreads, "set_num_threads: need at least 1 thread and at most {}, got {}",
+           kMaxThreads, threads);
   threads_requested = threads;
   openblas_set_num_threads(threads);
   omp_set_num_threads(threads);
@@ -48,15 +49,23 @@ int get_num_threads() {
   return threads_requested;
 }
 
+int max_useful_threads() { return std::min(kMaxThreads, 8 * std::max(1, omp_get_num_procs())); }
+
+void check_threads_flag(int64_t threads) {
+  AG_CHECK(threads >= 0 && threads <= max_useful_threads(),
+           "--threads ({}) must be in [0, {}]: 0 for every core, at most 8 threads per core of this machine", threads,
+           max_useful_threads());
+}
+
 namespace {
 
-// The value of an environment variable that holds a count from 1 to 4096, or 0.
+// The value of an environment variable that holds a count from 1 to kMaxThreads, or 0.
 int env_count(const char* name) {
   const char* env = std::getenv(name);
   if (env == nullptr) return 0;
   char* end = nullptr;
   const long value = std::strtol(env, &end, 10);
-  return end != env && *end == '\0' && value >= 1 && value <= 4096 ? static_cast<int>(value) : 0;
+  return end != env && *end == '\0' && value >= 1 && value <= kMaxThreads ? static_cast<int>(value) : 0;
 }
 
 }  // namespace

@@ -3,12 +3,23 @@
 // start-up. Every thread of the team flushes denormal floats to zero (see parallel.cpp). While
 // other processes keep the machine busy, ag runs fewer threads than that (adaptive_threads.h).
 #pragma once
+#include <cstdint>
 
 namespace ag {
 
-void set_num_threads(int threads);
+// The most threads set_num_threads accepts: beyond any machine's cores, far below the 100000 at
+// which libgomp fails.
+inline constexpr int kMaxThreads = 4096;
+
+void set_num_threads(int threads);  // 1 to kMaxThreads
 // The count set_num_threads() asked for (threads_in_use() says what runs now).
 int get_num_threads();
+// The most threads a program's --threads flag accepts on this machine: 8 per core this process may
+// use (beyond that, threads only wait on each other), at most kMaxThreads.
+int max_useful_threads();
+// A --threads flag's value checked: 0 (the program's default) or 1 to max_useful_threads(), else
+// an ag::Error naming the flag and the range.
+void check_threads_flag(int64_t threads);
 // The thread count a program gets unless it chooses: AG_NUM_THREADS, else OMP_NUM_THREADS, else
 // the cores this process may use shared among the processes a launcher (mpirun) started on this
 // machine, so N ranks on one machine do not each start a thread per core. A variable that is not a

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ag/core/error.h"
+#include "ag/core/json_number.h"
 
 namespace ag::data {
 
@@ -17,12 +18,18 @@ void to_json(nlohmann::json& j, const LoaderPosition& p) {
        {"dataset_size", p.dataset_size}};
 }
 
+// Every count read as an integer in range (a checkpoint is a file from outside: 2.0e19 or 1.5 is an
+// error naming the field, never a float cast to an integer).
 void from_json(const nlohmann::json& j, LoaderPosition& p) {
-  p.epoch = j.at("epoch").get<uint64_t>();
-  p.batch = j.at("batch").get<uint64_t>();
-  p.num_replicas = j.value("num_replicas", size_t{1});  // positions saved before sharding existed: one rank
+  constexpr int64_t kMostReplicas = int64_t{1} << 24;
+  p.epoch = static_cast<uint64_t>(json_integer(j.at("epoch"), "the data loader's epoch", 0));
+  p.batch = static_cast<uint64_t>(json_integer(j.at("batch"), "the data loader's batch", 0));
+  p.num_replicas = j.contains("num_replicas")  // positions saved before sharding existed: one rank
+                       ? static_cast<size_t>(json_integer(j["num_replicas"], "the data loader's num_replicas", 1,
+                                                          kMostReplicas))
+                       : 1;
   p.rng_state = j.at("rng_state").get<std::string>();
-  p.dataset_size = j.at("dataset_size").get<size_t>();
+  p.dataset_size = static_cast<size_t>(json_integer(j.at("dataset_size"), "the data loader's dataset_size", 0));
 }
 
 DataLoader::DataLoader(const Dataset& dataset, LoaderOptions options) : dataset_(dataset), options_(options) {

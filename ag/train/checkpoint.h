@@ -107,6 +107,18 @@ class Checkpoint {
       throw Error(fmt::format("{}: the saved options do not fit {} ({})", file_.path(), program, e.what()));
     }
   }
+  // options_as, then held to the same ranges as the flags (Options::validate()), so that a damaged
+  // or hand-edited checkpoint is refused before anything is built from its settings.
+  template <typename Options>
+  Options validated_options_as(const std::string& program) const {
+    Options options = options_as<Options>(program);
+    try {
+      options.validate();
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: the saved options are damaged: {}", file_.path(), e.what()));
+    }
+    return options;
+  }
   // Copies the saved weights, optimizer state and schedule into `parts` (made with the saved
   // options) and sets ag's global generator to where it was; an error names what does not fit.
   void restore(const Trainables& parts) const;

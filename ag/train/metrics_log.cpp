@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "ag/core/error.h"
+#include "ag/core/json_number.h"
 #include "ag/core/serialize.h"
 
 namespace ag::train {
@@ -15,9 +16,10 @@ MetricsLog::MetricsLog(std::string path, std::optional<int64_t> keep_through_ste
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
-    if (entry.is_discarded() || !entry.contains("step") || !entry["step"].is_number_integer())
-      continue;  // a line cut short by a crash
-    if (entry["step"].get<int64_t>() > *keep_through_step) continue;
+    const std::optional<int64_t> step =
+        entry.is_object() && entry.contains("step") ? json_integer_if(entry["step"], 0) : std::nullopt;
+    if (!step) continue;  // a line cut short by a crash, or not one of ours
+    if (*step > *keep_through_step) continue;
     kept += line + "\n";
     entries_.push_back(std::move(entry));
   }

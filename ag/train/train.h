@@ -2,6 +2,7 @@
 // chapter docs/train.md shows a complete loop built from these pieces.
 #pragma once
 #include "ag/train/checkpoint.h"
+#include "ag/train/flag_ranges.h"
 #include "ag/train/heatmap.h"
 #include "ag/train/interrupt.h"
 #include "ag/train/loop.h"

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "ag/core/checked.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
+#include "ag/core/json_number.h"
 #include "ag/core/ops.h"
 #include "ag/train/checkpoint.h"
 
@@ -24,11 +26,47 @@ void ModelConfig::validate() const {
   AG_CHECK(dropout >= 0 && dropout < 1, "--dropout ({}) must be in [0, 1)", dropout);
 }
 
+void to_json(json& j, const ModelConfig& c) {
+  j = {{"vocab_size", c.vocab_size}, {"num_classes", c.num_classes}, {"max_tokens", c.max_tokens},
+       {"layers", c.layers},         {"heads", c.heads},             {"width", c.width},
+       {"feedforward", c.feedforward}, {"dropout", c.dropout}};
+}
+
+void from_json(const json& j, ModelConfig& c) {
+  const auto integer = [&j](const char* key) {
+    return ag::json_integer(j.at(key), fmt::format("model config: {}", key));
+  };
+  c.vocab_size = integer("vocab_size"), c.num_classes = integer("num_classes"), c.max_tokens = integer("max_tokens");
+  c.layers = integer("layers"), c.heads = integer("heads"), c.width = integer("width");
+  c.feedforward = integer("feedforward");
+  c.dropout = j.at("dropout").get<double>();
+}
+
+namespace {
+
+// Refuses a model whose weights, gradients and AdamW's two moments (4 floats a parameter) would not
+// fit in this machine's memory, before any of it is allocated. The count is the large matrices'
+// (embedding, each layer's attention and feed-forward, the head); biases and norms add little.
+void check_fits_in_memory(const ModelConfig& c) {
+  const std::string what = fmt::format("a classifier of {} pieces, width {}, {} layers, feed-forward {} and {} "
+                                       "classes (weights, gradients and AdamW's moments)",
+                                       c.vocab_size, c.width, c.layers, c.feedforward, c.num_classes);
+  using ag::checked_add, ag::checked_mul;
+  const int64_t E = c.width;
+  const int64_t layer = checked_add(checked_mul(4 * E, E, what), checked_mul(2 * E, c.feedforward, what), what);
+  const int64_t embedding = checked_mul(c.vocab_size, E, what), head = checked_mul(E, c.num_classes, what);
+  const int64_t parameters = checked_add(checked_add(embedding, checked_mul(c.layers, layer, what), what), head, what);
+  ag::check_fits_in_memory(ag::checked_nbytes(checked_mul(parameters, 4, what), sizeof(float), what), what);
+}
+
+}  // namespace
+
 ClassifierImpl::ClassifierImpl(const ModelConfig& model_config) : Module("Classifier"), config(model_config) {
   config.validate();
   AG_CHECK(config.vocab_size > 4 && config.num_classes >= 2,
            "model: {} tokens and {} classes; a classifier needs a vocabulary and at least 2 classes",
            config.vocab_size, config.num_classes);
+  check_fits_in_memory(config);
   // N(0, 1) embeddings, unscaled, are about as large as the sinusoids they are added to.
   embed = register_module("embed", nn::Embedding(nn::EmbeddingOptions(config.vocab_size, config.width).padding_idx(0)));
   position = register_module("position", nn::SinusoidalPositionalEncoding(

@@ -44,8 +44,11 @@ struct ModelConfig {
   // cannot be built with.
   void validate() const;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelConfig, vocab_size, num_classes, max_tokens, layers, heads, width,
-                                   feedforward, dropout)
+// As JSON in checkpoints and weights files. Reading takes integers only where they are written as
+// integers (a float such as 2.0e19 is an error naming the key, never cast); validate() is what
+// holds them to their ranges.
+void to_json(nlohmann::json& j, const ModelConfig& c);
+void from_json(const nlohmann::json& j, ModelConfig& c);
 
 class ClassifierImpl : public ag::nn::Module {
  public:

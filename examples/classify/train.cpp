@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
+#include "ag/core/checked.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
 #include "ag/core/generator.h"
+#include "ag/core/json_number.h"
 #include "ag/core/ops.h"
 #include "ag/core/parallel.h"
 #include "ag/core/serialize.h"
@@ -33,19 +36,56 @@ void TrainOptions::validate() const {
   AG_CHECK(vocab_size > 4 && vocab_size <= 1000000, "--vocab-size ({}) must be in [5, 1000000]", vocab_size);
   AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
   AG_CHECK(epochs > 0 && epochs <= 100000, "--epochs ({}) must be in [1, 100000]", epochs);
-  AG_CHECK(lr > 0 && min_lr >= 0 && min_lr <= lr, "--lr ({}) must be positive and --min-lr ({}) in [0, lr]", lr,
-           min_lr);
-  AG_CHECK(weight_decay >= 0, "--weight-decay ({}) must not be negative", weight_decay);
-  AG_CHECK(clip >= 0, "--clip ({}) must not be negative (0: no clipping)", clip);
-  AG_CHECK(warmup >= 0, "--warmup ({}) must not be negative", warmup);
+  AG_CHECK(lr > 0 && lr <= 100 && min_lr >= 0 && min_lr <= lr,
+           "--lr ({}) must be in (0, 100] and --min-lr ({}) in [0, lr]", lr, min_lr);
+  AG_CHECK(weight_decay >= 0 && weight_decay <= 100, "--weight-decay ({}) must be in [0, 100]", weight_decay);
+  AG_CHECK(clip >= 0 && clip <= 1e9, "--clip ({}) must be in [0, 1e9] (0: no clipping)", clip);
+  constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
+  AG_CHECK(warmup >= 0 && warmup <= kMaxSteps, "--warmup ({}) must be in [0, {}]", warmup, kMaxSteps);
   AG_CHECK(label_smoothing >= 0 && label_smoothing < 1, "--label-smoothing ({}) must be in [0, 1)", label_smoothing);
   AG_CHECK(ema >= 0 && ema < 1, "--ema ({}) must be in [0, 1) (0: no moving average)", ema);
   AG_CHECK(class_weights == "none" || class_weights == "balanced",
            "--class-weights is '{}'; give none or balanced", class_weights);
   AG_CHECK(holdout > 0 && holdout < 1, "--holdout ({}) must be in (0, 1)", holdout);
-  AG_CHECK(eval_every >= 0, "--eval-every ({}) must not be negative (0: once per epoch)", eval_every);
-  AG_CHECK(max_time >= 0, "--max-time ({}) must not be negative (0: no limit)", max_time);
-  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
+  AG_CHECK(eval_every >= 0 && eval_every <= kMaxSteps, "--eval-every ({}) must be in [0, {}] (0: once per epoch)",
+           eval_every, kMaxSteps);
+  train_kit::check_seed_flag(seed);
+  validate_session();
+}
+
+void TrainOptions::validate_session() const {
+  train_kit::check_max_time_flag(max_time);
+  ag::check_threads_flag(threads);
+}
+
+void to_json(json& j, const TrainOptions& o) {
+  j = {{"train", o.train},           {"val", o.val},
+       {"mail", o.mail},             {"mail_headers", o.mail_headers},
+       {"model", o.model},           {"vocab_size", o.vocab_size},
+       {"batch_size", o.batch_size}, {"epochs", o.epochs},
+       {"lr", o.lr},                 {"min_lr", o.min_lr},
+       {"weight_decay", o.weight_decay}, {"clip", o.clip},
+       {"warmup", o.warmup},         {"label_smoothing", o.label_smoothing},
+       {"ema", o.ema},               {"class_weights", o.class_weights},
+       {"holdout", o.holdout},       {"eval_every", o.eval_every},
+       {"seed", o.seed}};
+}
+
+void from_json(const json& j, TrainOptions& o) {
+  const auto integer = [&j](const char* key, int64_t min, int64_t max) {
+    return ag::json_integer(j.at(key), fmt::format("options: {}", key), min, max);
+  };
+  constexpr int64_t kMost = std::numeric_limits<int64_t>::max(), kLeast = std::numeric_limits<int64_t>::min();
+  j.at("train").get_to(o.train), j.at("val").get_to(o.val), j.at("mail").get_to(o.mail);
+  j.at("mail_headers").get_to(o.mail_headers), j.at("model").get_to(o.model);
+  using Int = std::numeric_limits<int>;
+  o.vocab_size = static_cast<int>(integer("vocab_size", Int::min(), Int::max()));
+  o.batch_size = integer("batch_size", kLeast, kMost), o.epochs = integer("epochs", kLeast, kMost);
+  j.at("lr").get_to(o.lr), j.at("min_lr").get_to(o.min_lr), j.at("weight_decay").get_to(o.weight_decay);
+  j.at("clip").get_to(o.clip), o.warmup = integer("warmup", kLeast, kMost);
+  j.at("label_smoothing").get_to(o.label_smoothing), j.at("ema").get_to(o.ema);
+  j.at("class_weights").get_to(o.class_weights), j.at("holdout").get_to(o.holdout);
+  o.eval_every = integer("eval_every", kLeast, kMost), o.seed = static_cast<uint64_t>(integer("seed", 0, kMost));
 }
 
 std::vector<std::vector<size_t>> epoch_batches(const std::vector<size_t>& lengths, int64_t batch_size, uint64_t seed,
@@ -140,7 +180,7 @@ class Run {
         model_(model_config(encoder)),
         optimizer_(make_optimizer(*model_, o_)),
         steps_per_epoch_((static_cast<int64_t>(train_.ids.size()) + o_.batch_size - 1) / o_.batch_size),
-        max_steps_(o_.epochs * steps_per_epoch_),
+        max_steps_(ag::checked_mul(o_.epochs, steps_per_epoch_, "--epochs x steps per epoch")),
         schedule_(*optimizer_, std::min(o_.warmup, max_steps_ - 1), max_steps_, o_.min_lr),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
         loop_({.max_steps = max_steps_, .max_time = o_.max_time, .validate_every = eval_every(),
@@ -161,7 +201,9 @@ class Run {
     if (ema_) ema_->load_state_dict(ag::load_safetensors(dir_.file("ema.safetensors")).tensors);
     state_ = saved->state();
     best_f1_ = state_.extra.value("best_macro_f1", -1.0);
-    best_step_ = state_.extra.value("best_step", int64_t{0});
+    if (state_.extra.contains("best_step"))
+      best_step_ = ag::json_integer(state_.extra["best_step"], saved->file().path() + ": the state's best_step", 0,
+                                    state_.step);
   }
 
   TrainResult run() {
@@ -293,11 +335,11 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   if (given.resume.empty()) {
     options.validate();
   } else {
+    given.validate_session();
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    options = saved->options_as<TrainOptions>(kFiles.program);
+    options = saved->validated_options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
-    options.validate();
   }
   if (options.threads > 0) ag::set_num_threads(options.threads);
   // Read before the run directory is opened, so that --force deletes nothing when the data is bad.

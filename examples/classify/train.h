@@ -52,12 +52,16 @@ struct TrainOptions {
   int threads = 0;         // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
   uint64_t seed = 1;
 
-  void validate() const;  // throws an ag::Error naming the bad flag
+  // Throw an ag::Error naming the first flag out of its range: validate() every setting,
+  // validate_session() those a resumed run takes from the command line (--threads, --max-time).
+  void validate() const;
+  void validate_session() const;
 };
-// What a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time).
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, train, val, mail, mail_headers, model, vocab_size, batch_size, epochs, lr, min_lr,
-                                   weight_decay, clip, warmup, label_smoothing, ema, class_weights, holdout, eval_every,
-                                   seed)
+// What a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time). Read
+// back, every integer must be written as one (2.0e19 is an error naming the key, never cast);
+// validate() then holds the values to the flags' ranges.
+void to_json(nlohmann::json& j, const TrainOptions& o);
+void from_json(const nlohmann::json& j, TrainOptions& o);
 
 // The batches of one epoch, as indices into the texts: shuffled, then sorted by length within
 // chunks of 50 batches (texts of a batch are alike in length, so little is padding), then the

@@ -57,7 +57,7 @@ void add_predict_options(CLI::App& app, PredictOptions& o) {
 }
 
 void run_predict(const PredictOptions& o, std::ostream& out) {
-  AG_CHECK(o.threads >= 0, "--threads ({}) must not be negative (0: every core)", o.threads);
+  ag::check_threads_flag(o.threads);
   if (o.threads > 0) ag::set_num_threads(o.threads);
   LoadedModel loaded = load_model(o.model);
   const Series series = series_from_csv(ag::data::read_csv(o.history), o.column.empty() ? loaded.column : o.column);

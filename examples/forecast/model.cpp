@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "ag/core/checked.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
 #include "ag/core/json_number.h"
@@ -13,16 +14,18 @@ namespace forecast {
 using ag::Tensor;
 namespace nn = ag::nn;
 
-void ModelConfig::validate() const {
-  AG_CHECK(horizon > 0, "model: --horizon ({}) must be positive", horizon);
-  AG_CHECK(patch > 0, "model: --patch ({}) must be positive", patch);
-  AG_CHECK(context > 0 && context % patch == 0, "model: --context ({}) must be a positive multiple of --patch ({})",
-           context, patch);
-  AG_CHECK(calendar >= 0, "model: {} calendar features", calendar);
-  AG_CHECK(layers > 0, "model: --layers ({}) must be positive", layers);
-  AG_CHECK(width > 0 && heads > 0 && width % heads == 0, "model: --width ({}) must be a positive multiple of --heads ({})",
-           width, heads);
-  AG_CHECK(feedforward > 0, "model: --feedforward ({}) must be positive", feedforward);
+void ModelConfig::validate(bool settled) const {
+  const int64_t least = settled ? 1 : 0;  // 0: chosen from the series (settle in train.cpp)
+  AG_CHECK(horizon >= least && horizon <= kMaxLength, "model: --horizon ({}) must be in [{}, {}]", horizon, least,
+           kMaxLength);
+  AG_CHECK(patch > 0 && patch <= kMaxLength, "model: --patch ({}) must be in [1, {}]", patch, kMaxLength);
+  AG_CHECK(context >= least && context <= kMaxLength && context % patch == 0,
+           "model: --context ({}) must be a positive multiple of --patch ({}), at most {}", context, patch, kMaxLength);
+  AG_CHECK(calendar >= 0 && calendar <= 64, "model: {} calendar features (at most 64)", calendar);
+  AG_CHECK(layers > 0 && layers <= 64, "model: --layers ({}) must be in [1, 64]", layers);
+  AG_CHECK(width > 0 && width <= 4096 && heads > 0 && width % heads == 0,
+           "model: --width ({}) must be a multiple of --heads ({}) in [1, 4096]", width, heads);
+  AG_CHECK(feedforward > 0 && feedforward <= 16384, "model: --feedforward ({}) must be in [1, 16384]", feedforward);
   AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
 }
 
@@ -33,21 +36,38 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
-  constexpr int64_t kMost = 1 << 20;  // far beyond any sensible size, far below an overflow
-  c.context = ag::json_integer(j.at("context"), "model config: context", 1, kMost);
-  c.horizon = ag::json_integer(j.at("horizon"), "model config: horizon", 1, kMost);
-  c.patch = ag::json_integer(j.at("patch"), "model config: patch", 1, kMost);
-  c.calendar = ag::json_integer(j.at("calendar"), "model config: calendar", 0, 64);
-  c.layers = ag::json_integer(j.at("layers"), "model config: layers", 1, 1024);
-  c.heads = ag::json_integer(j.at("heads"), "model config: heads", 1, 1024);
-  c.width = ag::json_integer(j.at("width"), "model config: width", 1, 1 << 16);
-  c.feedforward = ag::json_integer(j.at("feedforward"), "model config: feedforward", 1, 1 << 16);
+  const auto integer = [&j](const char* key) {
+    return ag::json_integer(j.at(key), fmt::format("model config: {}", key));
+  };
+  c.context = integer("context"), c.horizon = integer("horizon"), c.patch = integer("patch");
+  c.calendar = integer("calendar"), c.layers = integer("layers"), c.heads = integer("heads");
+  c.width = integer("width"), c.feedforward = integer("feedforward");
   c.dropout = j.at("dropout").get<double>();
-  c.validate();
 }
+
+namespace {
+
+// Refuses a model whose weights, gradients and AdamW's two moments (4 floats a parameter) would not
+// fit in this machine's memory, before any of it is allocated. The count is the large matrices'
+// (the patch embedding and positions, each layer's attention and feed-forward, the head).
+void check_fits_in_memory(const ModelConfig& c) {
+  const std::string what = fmt::format("a forecaster of context {}, patch {}, horizon {}, width {}, {} layers and "
+                                       "feed-forward {} (weights, gradients and AdamW's moments)",
+                                       c.context, c.patch, c.horizon, c.width, c.layers, c.feedforward);
+  using ag::checked_add, ag::checked_mul;
+  const int64_t E = c.width, N = c.patches();
+  const int64_t layer = checked_add(checked_mul(4 * E, E, what), checked_mul(2 * E, c.feedforward, what), what);
+  const int64_t embedding = checked_mul(c.patch + c.calendar + N, E, what);
+  const int64_t head = checked_mul(checked_mul(N, E, what), c.horizon * static_cast<int64_t>(kQuantiles.size()), what);
+  const int64_t parameters = checked_add(checked_add(embedding, checked_mul(c.layers, layer, what), what), head, what);
+  ag::check_fits_in_memory(ag::checked_nbytes(checked_mul(parameters, 4, what), sizeof(float), what), what);
+}
+
+}  // namespace
 
 ForecasterImpl::ForecasterImpl(const ModelConfig& c) : Module("Forecaster"), config(c) {
   config.validate();
+  check_fits_in_memory(config);
   const int64_t N = c.patches();
   embed = register_module("embed", nn::Linear(c.patch + c.calendar, c.width));
   position = register_parameter("position", ag::randn({N, c.width}) * 0.02);

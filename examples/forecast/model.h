@@ -30,6 +30,8 @@
 namespace forecast {
 
 inline constexpr std::array<double, 3> kQuantiles = {0.1, 0.5, 0.9};
+// The most values --context, --horizon and --patch may each span (a season may be longer).
+inline constexpr int64_t kMaxLength = 65536;
 
 struct ModelConfig {
   int64_t context = 0;   // C, values the model sees; a multiple of patch (0: chosen from the season)
@@ -42,11 +44,14 @@ struct ModelConfig {
   int64_t feedforward = 128;  // the hidden width of each layer's feed-forward block
   double dropout = 0.1;
 
-  void validate() const;  // throws an ag::Error naming the flag to fix
+  // Throws an ag::Error naming the first flag out of its range. With `settled` false, 0 is also
+  // accepted where train.cpp chooses the value from the series (--context, --horizon).
+  void validate(bool settled = true) const;
   int64_t patches() const { return context / patch; }
 };
-// As JSON in checkpoints and weights files; reading checks every integer (ag::json_integer) and
-// then validate(), so a damaged file is an error, not a huge allocation.
+// As JSON in checkpoints and weights files. Reading takes integers only where they are written as
+// integers (a float such as 2.0e19 is an error naming the key, never cast); validate(), which the
+// forecaster's constructor calls, holds them to the flags' ranges before anything is allocated.
 void to_json(nlohmann::json& j, const ModelConfig& c);
 void from_json(const nlohmann::json& j, ModelConfig& c);
 

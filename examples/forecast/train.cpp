@@ -23,20 +23,32 @@ namespace optim = ag::optim;
 namespace train_kit = ag::train;
 using nlohmann::json;
 
-void TrainOptions::validate() const {
-  model.validate();
-  AG_CHECK(season >= 1, "--season ({}) must be positive", season);
-  AG_CHECK(batch_size > 0, "--batch-size ({}) must be positive", batch_size);
-  AG_CHECK(lr > 0 && min_lr >= 0 && min_lr <= lr, "--lr ({}) must be positive and --min-lr ({}) in [0, lr]", lr,
-           min_lr);
-  AG_CHECK(weight_decay >= 0, "--weight-decay ({}) must not be negative", weight_decay);
-  AG_CHECK(clip >= 0, "--clip ({}) must not be negative (0: no clipping)", clip);
-  AG_CHECK(warmup >= 0 && max_steps > warmup, "--max-steps ({}) must exceed --warmup ({}), which must not be negative",
-           max_steps, warmup);
-  AG_CHECK(max_time >= 0, "--max-time ({}) must not be negative (0: no limit)", max_time);
-  AG_CHECK(eval_every > 0 && save_every > 0, "--eval-every ({}) and --save-every ({}) must be positive", eval_every,
-           save_every);
-  AG_CHECK(threads >= 0, "--threads ({}) must not be negative (0: every core)", threads);
+namespace {
+constexpr int64_t kMaxSeason = int64_t{1} << 20;
+}  // namespace
+
+void TrainOptions::validate(bool settled) const {
+  model.validate(settled);
+  const int64_t least = settled ? 1 : 0;
+  AG_CHECK(season >= least && season <= kMaxSeason, "--season ({}) must be in [{}, {}]", season, least, kMaxSeason);
+  AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
+  AG_CHECK(lr > 0 && lr <= 100 && min_lr >= 0 && min_lr <= lr,
+           "--lr ({}) must be in (0, 100] and --min-lr ({}) in [0, lr]", lr, min_lr);
+  AG_CHECK(weight_decay >= 0 && weight_decay <= 100, "--weight-decay ({}) must be in [0, 100]", weight_decay);
+  AG_CHECK(clip >= 0 && clip <= 1e9, "--clip ({}) must be in [0, 1e9] (0: no clipping)", clip);
+  constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
+  AG_CHECK(warmup >= 0 && max_steps > warmup && max_steps <= kMaxSteps,
+           "--max-steps ({}) must exceed --warmup ({}), which must not be negative, and be at most {}", max_steps,
+           warmup, kMaxSteps);
+  AG_CHECK(eval_every > 0 && save_every > 0 && eval_every <= kMaxSteps && save_every <= kMaxSteps,
+           "--eval-every ({}) and --save-every ({}) must be in [1, {}]", eval_every, save_every, kMaxSteps);
+  train_kit::check_seed_flag(seed);
+  validate_session();
+}
+
+void TrainOptions::validate_session() const {
+  train_kit::check_max_time_flag(max_time);
+  ag::check_threads_flag(threads);
 }
 
 void to_json(json& j, const TrainOptions& o) {
@@ -47,18 +59,16 @@ void to_json(json& j, const TrainOptions& o) {
 }
 
 void from_json(const json& j, TrainOptions& o) {
-  constexpr int64_t kMost = int64_t{1} << 40;
+  const auto integer = [&j](const char* key) { return ag::json_integer(j.at(key), fmt::format("options: {}", key)); };
   o.data = j.at("data").get<std::string>(), o.column = j.at("column").get<std::string>();
   o.model = j.at("model").get<ModelConfig>();
-  o.season = ag::json_integer(j.at("season"), "options: season", 1, kMost);
+  o.season = integer("season");
   o.calendar = j.at("calendar").get<bool>();
-  o.batch_size = ag::json_integer(j.at("batch_size"), "options: batch_size", 1, kMost);
+  o.batch_size = integer("batch_size");
   o.lr = j.at("lr").get<double>(), o.min_lr = j.at("min_lr").get<double>();
   o.weight_decay = j.at("weight_decay").get<double>(), o.clip = j.at("clip").get<double>();
-  o.warmup = ag::json_integer(j.at("warmup"), "options: warmup", 0, kMost);
-  o.max_steps = ag::json_integer(j.at("max_steps"), "options: max_steps", 1, kMost);
-  o.eval_every = ag::json_integer(j.at("eval_every"), "options: eval_every", 1, kMost);
-  o.save_every = ag::json_integer(j.at("save_every"), "options: save_every", 1, kMost);
+  o.warmup = integer("warmup"), o.max_steps = integer("max_steps");
+  o.eval_every = integer("eval_every"), o.save_every = integer("save_every");
   o.seed = static_cast<uint64_t>(ag::json_integer(j.at("seed"), "options: seed", 0));
 }
 
@@ -83,6 +93,7 @@ Series read_series(const TrainOptions& o) {
 // Fills in the settings left at 0 from the series (the season from its time column, a horizon of
 // one season, a context of three seasons or two horizons), then checks that the cut fits.
 void settle(TrainOptions& o, const Series& s) {
+  o.validate(/*settled=*/false);  // bounds every value the arithmetic below uses
   if (o.season == 0) o.season = s.guess_season();
   AG_CHECK(o.season != 0, "{}: the time column does not tell the season; give --season", s.name);
   if (o.model.horizon == 0) o.model.horizon = o.season;
@@ -196,9 +207,10 @@ class Run {
   void test(TrainResult& result) {
     const LoadedModel best = load_model(dir_.file("model.safetensors"));
     result.test = evaluate(*best.model, series_, test_start(), o_.season, /*holt_winters=*/true);
+    const int64_t kept_step = ag::json_integer(best.info.value("step", json(0)), "the kept model's step", 0);
     result.report = format_evaluation(
         result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}",
-                                 series_.name, o_.model.horizon, o_.season, best.info.value("step", int64_t{0})));
+                                 series_.name, o_.model.horizon, o_.season, kept_step));
     json report = evaluation_json(result.test);
     report["series"] = series_.name, report["horizon"] = o_.model.horizon, report["season"] = o_.season;
     report["best_val_mase"] = best_, report["steps"] = state_.step, report["train_seconds"] = result.seconds;
@@ -237,9 +249,10 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
   if (!given.resume.empty()) {
+    given.validate_session();
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    options = saved->options_as<TrainOptions>(kFiles.program);
+    options = saved->validated_options_as<TrainOptions>(kFiles.program);
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
   }
   Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad

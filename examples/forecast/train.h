@@ -52,7 +52,12 @@ struct TrainOptions {
   int threads = 0;  // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
   uint64_t seed = 1;
 
-  void validate() const;  // throws an ag::Error naming the bad flag
+  // Throw an ag::Error naming the first flag out of its range: validate() every setting (with
+  // `settled` false, 0 is also accepted for those chosen from the series: --season, --context,
+  // --horizon), validate_session() those a resumed run takes from the command line (--threads,
+  // --max-time).
+  void validate(bool settled = true) const;
+  void validate_session() const;
 };
 // The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time).
 void to_json(nlohmann::json& j, const TrainOptions& o);

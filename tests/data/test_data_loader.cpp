@@ -163,6 +163,27 @@ TEST_CASE("the loader rejects bad options and foreign positions", "[data][loader
   CHECK_THROWS_WITH(loader.restore(position), Catch::Contains("past the end of epoch 0"));
 }
 
+TEST_CASE("a saved position is read with every count an integer in range", "[data][loader]") {
+  const Dataset data = make_dataset(10);
+  DataLoader loader(data, {.batch_size = 4});
+  const nlohmann::json saved = loader.position();
+  CHECK(saved.get<LoaderPosition>().dataset_size == 10);
+  nlohmann::json old = saved;  // written before sharding existed: one rank
+  old.erase("num_replicas");
+  CHECK(old.get<LoaderPosition>().num_replicas == 1);
+  // A checkpoint is a file from outside: a float where a count belongs was a float-to-integer
+  // conversion (undefined behaviour), a negative one wrapped around.
+  const std::vector<std::pair<std::string, nlohmann::json>> damaged = {
+      {"epoch", 2.0e19},   {"epoch", 1.5},        {"batch", -1},          {"batch", "3"},
+      {"num_replicas", 0}, {"num_replicas", 1e300}, {"dataset_size", 1e19}, {"dataset_size", -10}};
+  for (const auto& [key, value] : damaged) {
+    INFO(key << ": " << value.dump());
+    nlohmann::json position = saved;
+    position[key] = value;
+    CHECK_THROWS_WITH(position.get<LoaderPosition>(), Catch::Contains("the data loader's " + key + " must be an integer"));
+  }
+}
+
 TEST_CASE("an empty dataset gives empty epochs", "[data][loader]") {
   const Dataset empty;
   DataLoader loader(empty, {.batch_size = 4});

@@ -12,10 +12,12 @@
 #include "ag/data/sentencepiece_tokenizer.h"
 #include "checkpoint.h"
 #include "tests/data/temp_dir.h"
+#include "tests/train/edit_metadata.h"
 #include "trainer.h"
 
 using namespace seq2seq;
 using ag::data::testing::TempDir;
+using ag::train::testing::edit_metadata;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -23,16 +25,6 @@ namespace {
 
 json saved_language(const std::string& kind, const std::string& spm_model, const std::vector<std::string>& pieces) {
   return {{"tokenizer", kind}, {"spm_model", spm_model}, {"lowercase", false}, {"pieces", pieces}};
-}
-
-// `path` with the metadata field `key` replaced by `edit` applied to its JSON, written to `out`.
-void edit_metadata(const std::string& path, const std::string& out, const std::string& key,
-                   const std::function<void(json&)>& edit) {
-  ag::SafetensorsFile file = ag::load_safetensors(path);
-  json value = json::parse(file.metadata.at(key));
-  edit(value);
-  file.metadata[key] = value.dump();
-  ag::save_safetensors(out, file.tensors, file.metadata);
 }
 
 }  // namespace

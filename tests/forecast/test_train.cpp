@@ -12,34 +12,18 @@
 #include "commands.h"
 #include "series.h"
 #include "tests/data/temp_dir.h"
+#include "tiny_run.h"
 #include "train.h"
 #include "weights.h"
 
 using namespace forecast;
+using forecast::testing::monthly_csv;
+using forecast::testing::tiny_run;
 
 namespace {
 
 Series parse(const std::string& text, const std::string& column = "") {
   return series_from_csv(ag::data::parse_csv(text, "s.csv"), column);
-}
-
-// A monthly series in R's layout: decimal years and a value column, 120 rows.
-std::string monthly_csv(int64_t rows = 120) {
-  std::string csv = "time,sales\n";
-  for (int64_t t = 0; t < rows; ++t)
-    csv += fmt::format("{:.4f},{:.3f}\n", 2000 + static_cast<double>(t) / 12,
-                       50 + 0.1 * static_cast<double>(t) + 5 * std::sin(2 * 3.14159265 * static_cast<double>(t) / 12));
-  return csv;
-}
-
-TrainOptions tiny_run(ag::data::testing::TempDir& dir, const std::string& out) {
-  TrainOptions o;
-  o.data = dir.write("monthly.csv", monthly_csv());
-  o.out = dir.path(out);
-  o.model.horizon = 6, o.model.context = 24, o.model.patch = 4, o.model.layers = 1, o.model.heads = 2;
-  o.model.width = 8, o.model.feedforward = 16, o.model.dropout = 0.1;
-  o.batch_size = 8, o.max_steps = 12, o.warmup = 2, o.eval_every = 4, o.save_every = 5, o.threads = 1;
-  return o;
 }
 
 }  // namespace
@@ -178,5 +162,5 @@ TEST_CASE("flags: ranges are checked and a bad value exits with a message") {
   CHECK(o.calendar);
   CHECK(o.model.horizon == 12);
   o.data = "";
-  CHECK_THROWS_WITH(train(o, std::cerr), Catch::Contains("--season (-3) must be positive"));
+  CHECK_THROWS_WITH(train(o, std::cerr), Catch::Contains("--season (-3) must be in [0, 1048576]"));
 }

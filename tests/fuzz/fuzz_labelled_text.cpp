@@ -6,8 +6,6 @@
 // target per text, each a class index, the classes sorted and distinct. The folder is made from the
 // input: its pieces between NUL bytes become files of two class folders, read as plain text or (for
 // odd sizes) as raw mail. And unescape_tsv_text undoes escape_tsv_text.
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +14,7 @@
 #include "ag/data/labelled_text.h"
 #include "ag/data/mail.h"
 #include "ag/data/utf8.h"
+#include "scratch.h"
 
 namespace {
 
@@ -46,30 +45,43 @@ void refused_or(F read) {
   }
 }
 
+// The folder read_text_folder reads: two class folders, made once (a fresh tree for every input
+// cost more than the readers under test).
+fs::path class_folders() {
+  const fs::path set = ag::fuzz::scratch("set");
+  fs::create_directories(set / "a");
+  fs::create_directories(set / "b");
+  return set;
+}
+
+// Piece k of an input is the file k.txt, in class a for even k and b for odd.
+fs::path piece_file(const fs::path& set, size_t k) { return set / (k % 2 ? "b" : "a") / fmt::format("{}.txt", k); }
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const fs::path root = fs::temp_directory_path() / fmt::format("ag_fuzz_{}_labelled", ::getpid());
+  static const std::string tsv = ag::fuzz::scratch("data.tsv");
+  static const fs::path set = class_folders();
+  static size_t pieces_before = 0;  // the files the previous input left in `set`
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
 
   ag::data::MailCleaning cleaning;
   require(valid(ag::data::mail_to_text(bytes, cleaning)) && cleaning.messages == 1);
   require(ag::data::unescape_tsv_text(ag::data::escape_tsv_text(bytes)) == bytes);
 
-  fs::remove_all(root);
-  fs::create_directories(root / "set" / "a");
-  fs::create_directories(root / "set" / "b");
-  std::ofstream(root / "data.tsv", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(size));
-  refused_or([&] { check(ag::data::read_labelled_tsv((root / "data.tsv").string())); });
+  std::ofstream(tsv, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(size));
+  refused_or([&] { check(ag::data::read_labelled_tsv(tsv)); });
 
-  size_t start = 0, piece = 0;
-  while (start <= bytes.size() && piece < 8) {
+  size_t start = 0, pieces = 0;
+  while (start <= bytes.size() && pieces < 8) {
     const size_t end = std::min(bytes.find('\0', start), bytes.size());
     const std::string_view text = bytes.substr(start, end - start);
-    std::ofstream(root / "set" / (piece % 2 ? "b" : "a") / fmt::format("{}.txt", piece), std::ios::binary)
+    std::ofstream(piece_file(set, pieces), std::ios::binary | std::ios::trunc)
         .write(text.data(), static_cast<std::streamsize>(text.size()));
-    start = end + 1, ++piece;
+    start = end + 1, ++pieces;
   }
-  refused_or([&] { check(ag::data::read_text_folder((root / "set").string(), {.mail = size % 2 == 1})); });
+  for (size_t k = pieces; k < pieces_before; ++k) fs::remove(piece_file(set, k));
+  pieces_before = pieces;
+  refused_or([&] { check(ag::data::read_text_folder(set.string(), {.mail = size % 2 == 1})); });
   return 0;
 }

@@ -3,19 +3,15 @@
 // Every input must either load or be refused with ag::Error; anything else (a crash, a sanitizer
 // report, another exception) is a finding. A file that loads must also survive a save and a reload
 // with the same names, dtypes, shapes and bytes.
-#include <unistd.h>
-
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 
 #include "ag/core/serialize.h"
+#include "scratch.h"
 
 namespace {
 
-std::string scratch(const char* name) {
-  return (std::filesystem::temp_directory_path() / fmt::format("ag_fuzz_{}_{}", ::getpid(), name)).string();
-}
+using ag::fuzz::scratch;
 
 void check_round_trip(const ag::SafetensorsFile& file) {
   const std::string again = scratch("again.safetensors");

@@ -6,16 +6,14 @@
 // parser, then the model's checks) is the code under test. Every input must either give a
 // tokenizer that encodes and decodes the text, or be refused with ag::Error; any other exception,
 // a crash or a sanitizer report is a finding.
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "ag/core/error.h"
 #include "ag/data/sentencepiece_tokenizer.h"
+#include "scratch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -24,8 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view model = input.substr(0, input.size() - text_size);
   const std::string_view text = input.substr(input.size() - text_size);
 
-  static const std::string path =
-      (std::filesystem::temp_directory_path() / fmt::format("ag_fuzz_{}_spm.model", ::getpid())).string();
+  static const std::string path = ag::fuzz::scratch("spm.model");
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(model.data(), static_cast<std::streamsize>(model.size()));
   try {
     const ag::data::SentencePieceTokenizer spm(path);

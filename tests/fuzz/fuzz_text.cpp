@@ -4,15 +4,13 @@
 // Readers must return lines or throw ag::Error. Lines they return are valid UTF-8, hold no "\n", and
 // survive the utf8 helpers: decode then encode gives the line back, and strip/lowercase/split keep
 // valid UTF-8.
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
 
 #include "ag/core/error.h"
 #include "ag/data/corpus.h"
 #include "ag/data/text_file.h"
 #include "ag/data/utf8.h"
+#include "scratch.h"
 
 namespace {
 
@@ -43,8 +41,7 @@ void refused_or(F read) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path =
-      (std::filesystem::temp_directory_path() / fmt::format("ag_fuzz_{}_text", ::getpid())).string();
+  static const std::string path = ag::fuzz::scratch("text");
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   refused_or([&] {
     for (const std::string& line : ag::data::split_lines(text, "input")) check_line(line);

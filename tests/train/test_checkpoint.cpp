@@ -101,6 +101,12 @@ TEST_CASE("checkpoint: foreign, damaged and mismatched files are refused, naming
   save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
   REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),
                       Catch::Contains("the training state is damaged: the step must be an integer"));
+  state["step"] = 2, state["loader"]["epoch"] = 2.0e19;  // the same for the data loader's position
+  file.metadata["state"] = state.dump();
+  save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
+  REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),
+                      Catch::Contains(dir.path("damaged.safetensors") + ": the training state is damaged: the data "
+                                      "loader's epoch must be an integer from 0 to 9223372036854775807, got 2e+19"));
   file.metadata["state"] = "{not json";
   save_safetensors(dir.path("damaged.safetensors"), file.tensors, file.metadata);
   REQUIRE_THROWS_WITH(train::Checkpoint::load(dir.path("damaged.safetensors"), kFormat),

@@ -99,7 +99,10 @@ TEST_CASE("metrics log: appended lines, trimmed back to the checkpoint on resume
     CHECK(log.entries().size() == 3);
     REQUIRE_THROWS_WITH(log.append({{"val_loss", 1}}), Catch::Contains("needs an integer \"step\""));
   }
-  std::ofstream(path, std::ios::app) << "{\"step\": 40, \"val_lo";  // cut short by a kill
+  // Lines that are not a step of ours (a step beyond int64 would come back negative, so kept, and
+  // a float would be cast), then a line cut short by a kill: all dropped.
+  std::ofstream(path, std::ios::app) << "{\"step\": 18446744073709551615}\n{\"step\": -3}\n{\"step\": 2.0e19}\n[1]\n"
+                                     << "{\"step\": 40, \"val_lo";
   MetricsLog resumed(path, 20);
   REQUIRE(resumed.entries().size() == 2);
   CHECK(resumed.entries()[1]["step"] == 20);

@@ -1,0 +1,104 @@
+// Every setting of `forecast` has a range, checked alike on the command line, in the checkpoint
+// --resume reads and in the weights file predict reads: a damaged or hostile file is an error
+// naming the file, the key and the value, never a float cast to an integer, an integer overflow or
+// a model built until memory runs out.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+#include "ag/core/checked.h"
+#include "ag/core/error.h"
+#include "commands.h"
+#include "model.h"
+#include "tests/data/temp_dir.h"
+#include "tests/train/edit_metadata.h"
+#include "tiny_run.h"
+#include "train.h"
+
+using namespace forecast;
+using ag::data::testing::TempDir;
+using ag::train::testing::edit_metadata;
+using nlohmann::json;
+
+TEST_CASE("forecast: flags out of their ranges are refused before any work, naming the flag") {
+  TempDir dir;
+  std::ostringstream log;
+  const auto refused = [&](const std::function<void(TrainOptions&)>& change, const std::string& message) {
+    TrainOptions o = testing::tiny_run(dir, "run");
+    change(o);
+    CHECK_THROWS_WITH(train(o, log), Catch::Contains(message));
+  };
+  // 3 x --season and 2 x --horizon overflowed int64 (undefined behaviour) before any check.
+  refused([](TrainOptions& o) { o.season = 4000000000000000000, o.model.horizon = 0; },
+          "--season (4000000000000000000) must be in [0, 1048576]");
+  refused([](TrainOptions& o) { o.model.horizon = int64_t{1} << 62; }, "--horizon (4611686018427387904)");
+  refused([](TrainOptions& o) { o.model.context = int64_t{1} << 62; }, "--context (4611686018427387904)");
+  refused([](TrainOptions& o) { o.threads = 100000; }, "--threads (100000) must be in [0, ");  // crashed libgomp
+  refused([](TrainOptions& o) { o.batch_size = int64_t{1} << 40; }, "--batch-size (1099511627776)");
+  refused([](TrainOptions& o) { o.max_steps = int64_t{1} << 62; }, "--max-steps (4611686018427387904)");
+  refused([](TrainOptions& o) { o.save_every = -1; }, "--save-every (-1)");
+  refused([](TrainOptions& o) { o.lr = std::numeric_limits<double>::infinity(); }, "--lr (inf)");
+  refused([](TrainOptions& o) { o.seed = std::numeric_limits<uint64_t>::max(); }, "--seed (18446744073709551615)");
+  refused([](TrainOptions& o) { o.model.layers = 100000; }, "--layers (100000) must be in [1, 64]");
+  refused([](TrainOptions& o) { o.model.width = 100000, o.model.heads = 1; }, "--width (100000)");
+  CHECK_FALSE(std::filesystem::exists(dir.path("run")));
+
+  TrainOptions resume;  // --resume takes --threads and --max-time from the command line: the same ranges
+  resume.resume = dir.path("anywhere"), resume.max_time = -1;
+  CHECK_THROWS_WITH(train(resume, log), Catch::Contains("--max-time (-1)"));
+  PredictOptions predict;
+  predict.threads = 100000;
+  CHECK_THROWS_WITH(run_predict(predict, log), Catch::Contains("--threads (100000)"));
+}
+
+TEST_CASE("forecast: a model too large for this machine is refused before anything is allocated") {
+  ModelConfig config;
+  config.context = 64, config.horizon = 16, config.width = 4096, config.layers = 64, config.feedforward = 16384;
+  // 1.3e10 parameters, 4 floats each with their gradients and AdamW's moments: 206 GB, in matrices
+  // of 67 MB to 268 MB that each fit (so each allocation alone would have been accepted).
+  if (ag::physical_memory_bytes() < size_t{200'000'000'000})
+    CHECK_THROWS_WITH(Forecaster(config), Catch::Contains("more than this machine's memory") &&
+                                              Catch::Contains("a forecaster of context 64, patch 4, horizon 16, width 4096"));
+  config.context = 65536, config.patch = 1, config.horizon = 65536, config.width = 64, config.layers = 1;
+  CHECK_THROWS_WITH(Forecaster(config), Catch::Contains("a forecaster of context 65536, patch 1"));  // 13 TB
+}
+
+TEST_CASE("forecast: a checkpoint or weights file with settings out of range is refused, naming it") {
+  TempDir dir;
+  std::ostringstream log;
+  train(testing::tiny_run(dir, "run"), log);
+  const std::string checkpoint = dir.path("run/checkpoint.safetensors"), weights = dir.path("run/model.safetensors");
+  const std::string kept = dir.path("checkpoint.kept");
+  std::filesystem::copy_file(checkpoint, kept);
+  TrainOptions resume;
+  resume.resume = dir.path("run"), resume.threads = 1;
+  using Damage = std::tuple<std::string, json, std::string>;  // JSON pointer, value, message
+
+  for (const auto& [key, value, message] : std::vector<Damage>{
+           {"/model/layers", 100000, "model: --layers (100000) must be in [1, 64]"},
+           {"/model/width", 100000, "model: --width (100000)"},
+           {"/model/layers", 2.0e19, "model config: layers must be an integer"},
+           {"/season", 1e300, "options: season must be an integer"},
+           {"/batch_size", 1 << 30, "--batch-size (1073741824)"},
+           {"/seed", 1.5, "options: seed must be an integer from 0"}}) {
+    INFO(key << " = " << value.dump());
+    edit_metadata(kept, checkpoint, "options", [&](json& options) { options[json::json_pointer(key)] = value; });
+    CHECK_THROWS_WITH(train(resume, log), Catch::Contains(checkpoint + ": the saved options are damaged: " + message));
+  }
+
+  PredictOptions predict;
+  predict.model = weights, predict.history = dir.write("recent.csv", testing::monthly_csv(40));
+  for (const auto& [key, value, message] : std::vector<Damage>{
+           {"/layers", 100, "model: --layers (100) must be in [1, 64]"},
+           {"/width", 2.0e19, "model config: width must be an integer"},
+           {"/horizon", 1 << 20, "model: --horizon (1048576)"}}) {
+    INFO(key << " = " << value.dump());
+    edit_metadata(dir.path("run/model.safetensors"), dir.path("edited.safetensors"), "config",
+                  [&](json& config) { config[json::json_pointer(key)] = value; });
+    predict.model = dir.path("edited.safetensors");
+    CHECK_THROWS_WITH(run_predict(predict, log), Catch::Contains(predict.model + ": " + message));
+  }
+}
