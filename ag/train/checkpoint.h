@@ -104,20 +104,23 @@ class Checkpoint {
     try {
       return options().get<Options>();
     } catch (const nlohmann::json::exception& e) {
-      throw Error(fmt::format("{}: the saved options do not fit {} ({})", file_.path(), program, e.what()));
+      throw options_misfit(program, e);
     }
   }
   // options_as, then held to the same ranges as the flags (Options::validate()), so that a damaged
-  // or hand-edited checkpoint is refused before anything is built from its settings.
+  // or hand-edited checkpoint is refused before anything is built from its settings. An ag::Error
+  // from reading them (a number out of range) or from validate() names the file.
   template <typename Options>
   Options validated_options_as(const std::string& program) const {
-    Options options = options_as<Options>(program);
     try {
-      options.validate();
+      Options settings = options().get<Options>();
+      settings.validate();
+      return settings;
+    } catch (const nlohmann::json::exception& e) {
+      throw options_misfit(program, e);
     } catch (const Error& e) {
       throw Error(fmt::format("{}: the saved options are damaged: {}", file_.path(), e.what()));
     }
-    return options;
   }
   // Copies the saved weights, optimizer state and schedule into `parts` (made with the saved
   // options) and sets ag's global generator to where it was; an error names what does not fit.
@@ -125,6 +128,9 @@ class Checkpoint {
 
  private:
   explicit Checkpoint(SavedFile file) : file_(std::move(file)) {}
+  Error options_misfit(const std::string& program, const std::exception& e) const {
+    return Error(fmt::format("{}: the saved options do not fit {} ({})", file_.path(), program, e.what()));
+  }
 
   SavedFile file_;
   TrainState state_;
