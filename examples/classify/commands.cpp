@@ -11,6 +11,7 @@
 #include "ag/data/labelled_text.h"
 #include "ag/train/heatmap.h"
 #include "dataset.h"
+#include "examples/common/adamw_flags.h"
 
 namespace classify {
 
@@ -58,11 +59,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
   app.add_option("--epochs", o.epochs, "passes over the training texts")->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "texts per step")->capture_default_str();
-  app.add_option("--lr", o.lr, "peak learning rate")->capture_default_str();
-  app.add_option("--min-lr", o.min_lr, "learning rate at the end of the cosine")->capture_default_str();
-  app.add_option("--warmup", o.warmup, "linear warmup steps")->capture_default_str();
-  app.add_option("--weight-decay", o.weight_decay, "AdamW weight decay on matrices")->capture_default_str();
-  app.add_option("--clip", o.clip, "max gradient norm (0: off)")->capture_default_str();
+  examples::add_adamw_flags(app, o);
   app.add_option("--label-smoothing", o.label_smoothing, "label smoothing")->capture_default_str();
   app.add_option("--ema", o.ema, "keep a moving average of the weights with this decay, e.g. 0.999 (0: off)")
       ->capture_default_str();

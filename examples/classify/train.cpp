@@ -36,10 +36,7 @@ void TrainOptions::validate() const {
   AG_CHECK(vocab_size > 4 && vocab_size <= 1000000, "--vocab-size ({}) must be in [5, 1000000]", vocab_size);
   AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
   AG_CHECK(epochs > 0 && epochs <= 100000, "--epochs ({}) must be in [1, 100000]", epochs);
-  AG_CHECK(lr > 0 && lr <= 100 && min_lr >= 0 && min_lr <= lr,
-           "--lr ({}) must be in (0, 100] and --min-lr ({}) in [0, lr]", lr, min_lr);
-  AG_CHECK(weight_decay >= 0 && weight_decay <= 100, "--weight-decay ({}) must be in [0, 100]", weight_decay);
-  AG_CHECK(clip >= 0 && clip <= 1e9, "--clip ({}) must be in [0, 1e9] (0: no clipping)", clip);
+  train_kit::check_adamw_flags(lr, min_lr, weight_decay, clip);
   constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
   AG_CHECK(warmup >= 0 && warmup <= kMaxSteps, "--warmup ({}) must be in [0, {}]", warmup, kMaxSteps);
   AG_CHECK(label_smoothing >= 0 && label_smoothing < 1, "--label-smoothing ({}) must be in [0, 1)", label_smoothing);
@@ -53,10 +50,7 @@ void TrainOptions::validate() const {
   validate_session();
 }
 
-void TrainOptions::validate_session() const {
-  train_kit::check_max_time_flag(max_time);
-  ag::check_threads_flag(threads);
-}
+void TrainOptions::validate_session() const { train_kit::check_session_flags(max_time, threads); }
 
 void to_json(json& j, const TrainOptions& o) {
   j = {{"train", o.train},           {"val", o.val},

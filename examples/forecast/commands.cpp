@@ -6,6 +6,7 @@
 #include "ag/data/csv.h"
 #include "evaluate.h"
 #include "weights.h"
+#include "examples/common/adamw_flags.h"
 
 namespace forecast {
 
@@ -36,11 +37,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_option("--feedforward", o.model.feedforward, "hidden width of the feed-forward blocks")->capture_default_str();
   app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "windows per step")->capture_default_str();
-  app.add_option("--lr", o.lr, "peak learning rate")->capture_default_str();
-  app.add_option("--min-lr", o.min_lr, "learning rate at the end of the cosine")->capture_default_str();
-  app.add_option("--warmup", o.warmup, "linear warmup steps")->capture_default_str();
-  app.add_option("--weight-decay", o.weight_decay, "AdamW weight decay on matrices")->capture_default_str();
-  app.add_option("--clip", o.clip, "max gradient norm (0: off)")->capture_default_str();
+  examples::add_adamw_flags(app, o);
   app.add_option("--max-steps", o.max_steps, "optimizer steps (the cosine's length)")->capture_default_str();
   app.add_option("--max-time", o.max_time, "stop after this many seconds (0: no limit)")->capture_default_str();
   app.add_option("--eval-every", o.eval_every, "steps between validation forecasts")->capture_default_str();

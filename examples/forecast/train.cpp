@@ -32,10 +32,7 @@ void TrainOptions::validate(bool settled) const {
   const int64_t least = settled ? 1 : 0;
   AG_CHECK(season >= least && season <= kMaxSeason, "--season ({}) must be in [{}, {}]", season, least, kMaxSeason);
   AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
-  AG_CHECK(lr > 0 && lr <= 100 && min_lr >= 0 && min_lr <= lr,
-           "--lr ({}) must be in (0, 100] and --min-lr ({}) in [0, lr]", lr, min_lr);
-  AG_CHECK(weight_decay >= 0 && weight_decay <= 100, "--weight-decay ({}) must be in [0, 100]", weight_decay);
-  AG_CHECK(clip >= 0 && clip <= 1e9, "--clip ({}) must be in [0, 1e9] (0: no clipping)", clip);
+  train_kit::check_adamw_flags(lr, min_lr, weight_decay, clip);
   constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
   AG_CHECK(warmup >= 0 && max_steps > warmup && max_steps <= kMaxSteps,
            "--max-steps ({}) must exceed --warmup ({}), which must not be negative, and be at most {}", max_steps,
@@ -46,10 +43,7 @@ void TrainOptions::validate(bool settled) const {
   validate_session();
 }
 
-void TrainOptions::validate_session() const {
-  train_kit::check_max_time_flag(max_time);
-  ag::check_threads_flag(threads);
-}
+void TrainOptions::validate_session() const { train_kit::check_session_flags(max_time, threads); }
 
 void to_json(json& j, const TrainOptions& o) {
   j = {{"data", o.data}, {"column", o.column}, {"model", o.model}, {"season", o.season}, {"calendar", o.calendar},
