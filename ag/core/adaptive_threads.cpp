@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "ag/core/env.h"
 #include "ag/core/parallel.h"
 
 namespace ag {
@@ -85,10 +86,8 @@ void sample(double now) {
 void set_adaptive_threads(bool on) { g_enabled = on ? 1 : 0; }
 
 bool adaptive_threads() {
-  if (g_enabled.load() < 0) {
-    const char* env = std::getenv("AG_ADAPTIVE_THREADS");
-    g_enabled = env != nullptr && std::string(env) == "0" ? 0 : 1;
-  }
+  if (g_enabled.load() < 0)  // on unless the switch is set and off (ag/core/env.h's reading of "0")
+    g_enabled = std::getenv("AG_ADAPTIVE_THREADS") == nullptr || env_flag("AG_ADAPTIVE_THREADS") ? 1 : 0;
   return g_enabled.load() == 1;
 }
 
