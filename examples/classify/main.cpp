@@ -17,11 +17,12 @@ int main(int argc, char** argv) {
   examples::Subcommands program("classify", "Train a Transformer text classifier and classify and score texts with "
                                 "it (ag's classify example).");
   classify::TrainOptions train;
-  program.add("train", "train a classifier (default: a built-in generated task)", train, classify::add_train_options,
-              [&] {
-                const classify::TrainResult result = classify::train(train, std::cerr, examples::stderr_is_terminal());
-                return examples::finish_training(result.interrupted, result.report);
-              });
+  CLI::App* train_command = program.add(
+      "train", "train a classifier (default: a built-in generated task)", train, classify::add_train_options, [&] {
+        const classify::TrainResult result = classify::train(train, std::cerr, examples::stderr_is_terminal());
+        return examples::finish_training(result.interrupted, result.report);
+      });
+  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
   classify::PredictOptions predict;
   program.add("predict", "the label and probabilities of each text", predict, classify::add_predict_options,
               [&] { classify::run_predict(predict, std::cin, isatty(STDIN_FILENO) != 0, std::cout); return 0; });

@@ -16,11 +16,13 @@ int main(int argc, char** argv) {
   examples::Subcommands program("forecast", "Forecast a time series with a Transformer and compare it with the "
                                 "classic baselines (ag's forecast example).");
   forecast::TrainOptions train;
-  program.add("train", "train on a CSV column (default: a generated series) and report", train,
-              forecast::add_train_options, [&] {
-                const forecast::TrainResult result = forecast::train(train, std::cerr, examples::stderr_is_terminal());
-                return examples::finish_training(result.interrupted, result.report);
-              });
+  CLI::App* train_command = program.add(
+      "train", "train on a CSV column (default: a generated series) and report", train,
+      forecast::add_train_options, [&] {
+        const forecast::TrainResult result = forecast::train(train, std::cerr, examples::stderr_is_terminal());
+        return examples::finish_training(result.interrupted, result.report);
+      });
+  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
   forecast::PredictOptions predict;
   program.add("predict", "the next values after a CSV of history, as CSV", predict, forecast::add_predict_options,
               [&] { forecast::run_predict(predict, std::cout); return 0; });

@@ -18,10 +18,12 @@ int main(int argc, char** argv) {
   examples::Subcommands program("gpt", "Train a GPT on characters or SentencePiece tokens and sample, chat and "
                                 "score with it (ag's gpt example).");
   gpt::TrainOptions train;
-  program.add("train", "train a model (default: Tiny Shakespeare)", train, gpt::add_train_options, [&] {
-    const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal());
-    return examples::finish_training(result.interrupted, result.sample.empty() ? "" : result.sample + "\n");
-  });
+  CLI::App* train_command = program.add(
+      "train", "train a model (default: Tiny Shakespeare)", train, gpt::add_train_options, [&] {
+        const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal());
+        return examples::finish_training(result.interrupted, result.sample.empty() ? "" : result.sample + "\n");
+      });
+  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
   const bool terminal = isatty(STDIN_FILENO) != 0;
   gpt::SampleOptions sample;
   program.add("sample", "continue a prompt", sample, gpt::add_sample_options,
