@@ -1,6 +1,6 @@
 // `gpt train`: the training step and the loop around it.
 //
-// The recipe is nanoGPT's CPU one: random windows from the first 90% of the text, AdamW (betas
+// The recipe is nanoGPT's CPU one: random windows from the first 90% of each text file, AdamW (betas
 // 0.9/0.99, weight decay on matrices and embeddings only), linear warmup then a cosine down to
 // min_lr, gradient norm clipped to 1, the validation loss on random windows every eval_every steps
 // and at the end. The run directory, checkpoints, progress line, metrics.jsonl, Ctrl-C and the loss
