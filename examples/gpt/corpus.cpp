@@ -28,13 +28,20 @@ std::string too_short(const Text& text, size_t count, std::string_view unit, int
                      one ? "is" : "are", one ? "its" : "their", count, unit, one ? "" : " together", block_size);
 }
 
-// A file named twice, however spelled ("a.txt", "./a.txt", a link to it), is refused by name.
+// The file `path` names, however spelled ("a.txt", "./a.txt", a link to it); empty if that cannot
+// be told (reading the file will say why).
+std::filesystem::path identity(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path file = std::filesystem::weakly_canonical(path, error);
+  return error ? std::filesystem::path() : file;
+}
+
+// A file named twice is refused by name.
 void check_each_once(const std::vector<std::string>& paths) {
   std::map<std::filesystem::path, std::string> seen;
   for (const std::string& path : paths) {
-    std::error_code error;
-    const std::filesystem::path file = std::filesystem::weakly_canonical(path, error);
-    if (error) continue;  // reading it names what is wrong
+    const std::filesystem::path file = identity(path);
+    if (file.empty()) continue;
     const auto [first, fresh] = seen.emplace(file, path);
     AG_CHECK(fresh, "--data names {}; a file given twice would be trained and validated on twice: give each "
              "file once", first->second == path ? path + " twice" : fmt::format("one file twice, as {} and {}",
@@ -43,6 +50,11 @@ void check_each_once(const std::vector<std::string>& paths) {
 }
 
 }  // namespace
+
+bool same_file(const std::string& a, const std::string& b) {
+  const std::filesystem::path file = identity(a);
+  return !file.empty() && file == identity(b);
+}
 
 std::string Text::name() const {
   if (paths.size() == 1) return paths[0];
@@ -56,7 +68,7 @@ Text read_split_text(const std::vector<std::string>& paths, int64_t block_size) 
   size_t valid_characters = 0;
   for (const std::string& path : paths) {
     const std::string whole = read_text(path);
-    AG_CHECK(!whole.empty(), "{} is empty; leave it out of --data", path);
+    AG_CHECK(!whole.empty(), "{} is empty: there is no text in it to train on", path);
     // The first 90% of the characters (code points): a UTF-8 character's later bytes are 10xxxxxx.
     const auto is_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
     const auto characters = static_cast<size_t>(std::count_if(whole.begin(), whole.end(), is_start));

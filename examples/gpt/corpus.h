@@ -33,6 +33,8 @@ struct Text {
 // whose validation parts have no more than `block_size` characters together (too few for one
 // window of tokens: a token holds at least one character).
 Text read_split_text(const std::vector<std::string>& paths, int64_t block_size);
+// Whether two paths name one file, however each is spelled ("a.txt", "./a.txt", a link to it).
+bool same_file(const std::string& a, const std::string& b);
 
 // The codec of a fresh run in `run_dir`. Characters ("char"): those of the whole text, as nanoGPT.
 // SentencePiece ("bpe" or "unigram", at most `vocab_size` ids, 0 for kDefaultVocabSize): trained

@@ -2,8 +2,8 @@
 // layout, the progress line, the metrics log, Ctrl-C and the loss curve are the training kit's.
 #include "train.h"
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "ag/core/error.h"
@@ -171,10 +171,6 @@ class Run {
   double valid_loss_ = 0;  // the last validation's
 };
 
-}  // namespace
-
-namespace {
-
 // The settings in a checkpoint of any gpt train so far: before several files, "data" was one path
 // ("" for the bundled text); before SentencePiece, there was no "tokenizer" (it was characters).
 struct SavedOptions {
@@ -189,15 +185,6 @@ void from_json(const json& saved, SavedOptions& read) {
   if (!settings.contains("tokenizer") && !settings.contains("vocab_size"))
     settings["tokenizer"] = "char", settings["vocab_size"] = 0;
   settings.get_to(read.options);
-}
-
-// Whether two lists name the same files in the same order, however each is spelled.
-bool same_files(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  const auto same = [](const std::string& x, const std::string& y) {
-    std::error_code error;
-    return std::filesystem::weakly_canonical(x, error) == std::filesystem::weakly_canonical(y, error) && !error;
-  };
-  return std::ranges::equal(a, b, same);
 }
 
 }  // namespace
@@ -220,7 +207,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
     const std::vector<std::string> files = data_files(options);
-    AG_CHECK(given.data.empty() || same_files(given.data, files),
+    AG_CHECK(given.data.empty() || std::ranges::equal(given.data, files, same_file),
              "the run in {} trains on {}, but --data now names {}; a resumed run reads the files it started with: "
              "leave --data out, or start a new run", given.resume, json(files).dump(), json(given.data).dump());
     // The checkpoint names the texts to read again. A checkpoint may come from anyone: each must at

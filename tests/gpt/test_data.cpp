@@ -125,7 +125,7 @@ TEST_CASE("data: a missing, empty, repeated or directory file among several is r
   const std::string a = o.data[0], b = o.data[1];
   CHECK_THAT(refused_with({a, dir.path("missing.txt"), b}), Catch::Contains("cannot open '" + dir.path("missing.txt")));
   CHECK_THAT(refused_with({a, dir.write("empty.txt", ""), b}),
-             Catch::Contains(dir.path("empty.txt") + " is empty; leave it out of --data"));
+             Catch::Contains(dir.path("empty.txt") + " is empty: there is no text in it"));
   CHECK_THAT(refused_with({a, b, a}), Catch::Contains("--data names " + a + " twice; a file given twice would be "
                                                       "trained and validated on twice"));
   CHECK_THAT(refused_with({a, dir.path("./run.txt")}),
