@@ -97,11 +97,11 @@ Codec make_codec(const std::string& kind, int64_t vocab_size, const Text& text, 
   characters.erase(std::unique(characters.begin(), characters.end()), characters.end());
   std::erase(characters, U'\n');
   const auto needed = static_cast<int64_t>(characters.size()) + 5;
-  AG_CHECK(size >= needed, "--vocab-size ({}) is too small for {}: its training part has {} characters besides the "
-           "newline, and with the four special tokens and the newline they need {} ids", size, text.name(),
-           characters.size(), needed);
-  log << "gpt: training a " << kind << " SentencePiece model of up to " << size << " tokens on " << text.name()
-      << "'s training part\n";
+  AG_CHECK(size >= needed, "--vocab-size ({}) is too small for the training part of {}: it has {} characters "
+           "besides the newline, and with the four special tokens and the newline they need {} ids", size,
+           text.name(), characters.size(), needed);
+  log << "gpt: training a " << kind << " SentencePiece model of up to " << size << " tokens on the training part of "
+      << text.name() << "\n";
   return Codec::train_sentencepiece(text.train, kind, size, (std::filesystem::path(run_dir) / "tokenizer").string(),
                                     threads > 0 ? threads : 2);
 }
