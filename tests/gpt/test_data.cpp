@@ -132,6 +132,13 @@ TEST_CASE("data: a missing, empty, repeated or directory file among several is r
              Catch::Contains("--data names one file twice, as " + a + " and " + dir.path("./run.txt")));
   CHECK_THAT(refused_with({a, dir.path("run")}), Catch::Contains(dir.path("run") + "': it is a directory"));
   CHECK(load_model(o.out).codec.size() == Codec::characters(kVerse + kOther).size());  // nothing was deleted
+  // gpt eval names the file it cannot score.
+  EvalOptions eval;
+  eval.model = o.out, eval.texts = {a, dir.path("empty.txt")};
+  std::ostringstream scored;
+  CHECK_THROWS_WITH(run_eval(eval, scored), Catch::StartsWith(dir.path("empty.txt") + ": evaluation: the text has 0"));
+  eval.texts = {a, dir.path("missing.txt")};
+  CHECK_THROWS_WITH(run_eval(eval, scored), Catch::Contains("cannot open '" + dir.path("missing.txt")));
 
   // A checkpoint whose list holds a directory is refused on --resume, by the file's name.
   const std::string checkpoint = dir.path("run/checkpoint.safetensors");
