@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     if (o.threads > 0) ag::set_num_threads(o.threads);
     ag::manual_seed(o.seed);
 
-    const gpt::Text text = gpt::read_split_text(o.data.empty() ? gpt::default_corpus() : o.data, o.model.block_size);
+    const gpt::Text text = gpt::read_split_text(gpt::data_files(o), o.model.block_size);
     const gpt::Corpus corpus = gpt::tokenize(text, gpt::make_codec("char", 0, text, "", 0, std::cerr), o.model.block_size);
     const gpt::Codec& codec = corpus.codec;
     const gpt::Split& split = corpus.split;

@@ -31,7 +31,8 @@ void set_threads(int threads) {
 }  // namespace
 
 void add_train_options(CLI::App& app, TrainOptions& o) {
-  app.add_option("--data", o.data, "training text, plain or .gz (default: the bundled Tiny Shakespeare)");
+  app.add_option("--data", o.data, "training texts, plain or .gz: one or more files after --data, or --data again "
+                 "for each; each file's first 90% trains and the rest validates (default: the bundled Tiny Shakespeare)");
   app.add_option("--tokenizer", o.tokenizer, "tokens: char, or SentencePiece bpe or unigram (trained on the text)")
       ->capture_default_str();
   app.add_option("--vocab-size", o.vocab_size, fmt::format("SentencePiece's tokens at most (0: {})", kDefaultVocabSize))
@@ -92,7 +93,8 @@ void add_chat_options(CLI::App& app, ChatCommandOptions& o) {
 
 void add_eval_options(CLI::App& app, EvalOptions& o) {
   add_model(app, o.model);
-  app.add_option("text", o.text, "the text file to score (plain or .gz)")->required();
+  app.add_option("texts", o.texts, "the text files to score (plain or .gz), each alone and then all together")
+      ->required();
   app.add_option("--batch-size", o.batch_size, "windows per forward pass")->capture_default_str();
   add_threads(app, o.threads);
 }
@@ -132,11 +134,25 @@ void run_eval(const EvalOptions& o, std::ostream& out) {
   set_threads(o.threads);
   LoadedModel loaded = load_model(o.model);
   check_fits(loaded.model->config, o.batch_size, "--batch-size", /*training=*/false);
-  const TextScore s = score_text(*loaded.model, loaded.codec, read_text(o.text), o.batch_size);
-  // Loss and perplexity are per token; bits/char per character of the text (see score_text).
-  out << fmt::format("{}: {} {} tokens, {} characters predicted  loss {:.4f} nats/token  perplexity {:.3f} per token"
-                     "  bits/char {:.4f} per character of the text\n",
-                     o.text, s.tokens + 1, loaded.codec.kind(), s.characters, s.loss, s.perplexity, s.bits_per_char);
+  // Loss and perplexity are per token; bits/char per character of the text (see score_text). The
+  // tokens read are those predicted and each text's first.
+  const auto report = [&](const std::string& name, const TextScore& s, size_t texts) {
+    out << fmt::format("{}: {} {} tokens, {} characters predicted  loss {:.4f} nats/token  perplexity {:.3f} per "
+                       "token  bits/char {:.4f} per character of the text\n",
+                       name, s.tokens + static_cast<int64_t>(texts), loaded.codec.kind(), s.characters, s.loss,
+                       s.perplexity, s.bits_per_char);
+  };
+  std::vector<TextScore> scores;
+  for (const std::string& path : o.texts) {
+    const std::string text = read_text(path);
+    try {
+      scores.push_back(score_text(*loaded.model, loaded.codec, text, o.batch_size));
+    } catch (const ag::Error& e) {
+      throw ag::Error(fmt::format("{}: {}", path, e.what()));
+    }
+    report(path, scores.back(), 1);
+  }
+  if (scores.size() > 1) report(fmt::format("all {} files", scores.size()), combine(scores), scores.size());
 }
 
 }  // namespace gpt

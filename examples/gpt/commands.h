@@ -4,6 +4,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "chat.h"
 #include "sampling.h"
@@ -32,7 +33,7 @@ struct ChatCommandOptions {
 
 struct EvalOptions {
   std::string model = "runs/shakespeare";
-  std::string text;  // the file to score
+  std::vector<std::string> texts;  // the files to score, each on its own
   int64_t batch_size = 16;
   int threads = 0;
 };

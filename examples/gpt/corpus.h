@@ -18,14 +18,23 @@ namespace gpt {
 // The whole of a text file (plain or gzip-compressed), with "\n" line endings and a final "\n".
 std::string read_text(const std::string& path);
 
-// A training text cut as nanoGPT cuts it: the first 90% of its characters train, the rest validate.
+// The training text: one or more files, each cut as nanoGPT cuts one (its first 90% of characters
+// train, the rest validates), so that validation samples every file. The parts are joined in the
+// order given: the training parts each on lines of their own (a newline is put between two when the
+// first was cut mid-line), the validation parts as they are (each ends with its file's newline).
+// One file is split exactly as before there could be several.
 struct Text {
-  std::string path;
+  std::vector<std::string> paths;
   std::string train, valid;
+  std::string name() const;  // the file, or "the N --data files (first ... last)", for messages
 };
-// Refuses a text whose validation part has no more than `block_size` characters (too few for one
+// Refuses an empty file, a file named twice (it would count twice, in training and in validation:
+// more likely a slip of a glob than a wish), a directory, a missing file (by name), and texts
+// whose validation parts have no more than `block_size` characters together (too few for one
 // window of tokens: a token holds at least one character).
-Text read_split_text(const std::string& path, int64_t block_size);
+Text read_split_text(const std::vector<std::string>& paths, int64_t block_size);
+// Whether two paths name one file, however each is spelled ("a.txt", "./a.txt", a link to it).
+bool same_file(const std::string& a, const std::string& b);
 
 // The codec of a fresh run in `run_dir`. Characters ("char"): those of the whole text, as nanoGPT.
 // SentencePiece ("bpe" or "unigram", at most `vocab_size` ids, 0 for kDefaultVocabSize): trained
@@ -43,7 +52,7 @@ struct Split {
 
 // What a run trains on: the text's two parts as tokens.
 struct Corpus {
-  std::string path;
+  std::string name;  // Text::name()
   Codec codec;
   Split split;
 };

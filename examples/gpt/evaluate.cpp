@@ -90,4 +90,18 @@ TextScore score_text(GPTImpl& model, const Codec& codec, const std::string& text
   return score;
 }
 
+TextScore combine(std::span<const TextScore> scores) {
+  TextScore all;
+  double nats = 0;
+  for (const TextScore& s : scores) {
+    all.tokens += s.tokens, all.characters += s.characters;
+    nats += s.loss * static_cast<double>(s.tokens);
+  }
+  AG_CHECK(all.tokens > 0, "evaluation: no text was scored");
+  all.loss = nats / static_cast<double>(all.tokens);
+  all.perplexity = std::exp(all.loss);
+  all.bits_per_char = nats / std::numbers::ln2 / static_cast<double>(all.characters);
+  return all;
+}
+
 }  // namespace gpt

@@ -39,4 +39,8 @@ struct TextScore {
 // model predicted; for characters, that is every token but the first.
 TextScore score_text(GPTImpl& model, const Codec& codec, const std::string& text, int64_t batch_size = 16);
 
+// The score of several texts scored each on its own, as one: every prediction counts once (the
+// loss is the mean over all their tokens, bits per character over all their characters).
+TextScore combine(std::span<const TextScore> scores);
+
 }  // namespace gpt

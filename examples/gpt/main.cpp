@@ -3,9 +3,10 @@
 //   gpt train                                  # Tiny Shakespeare, nanoGPT's CPU recipe
 //   gpt train --resume runs/shakespeare        # after Ctrl-C: continue where it stopped
 //   gpt train --tokenizer bpe --vocab-size 512 --out runs/bpe   # subword tokens
+//   gpt train --data a.txt b.txt.gz --out runs/mine            # your own text files
 //   gpt sample -m runs/shakespeare "ROMEO:" --tokens 300
 //   gpt chat -m runs/shakespeare --user-name ROMEO --bot-name JULIET
-//   gpt eval -m runs/shakespeare some.txt
+//   gpt eval -m runs/shakespeare some.txt other.txt.gz
 //
 // See README.md beside this file.
 #include <iostream>
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
   program.add("chat", "take turns with the model, one line at a time", chat, gpt::add_chat_options,
               [&] { gpt::run_chat(chat, std::cin, terminal, std::cout); return 0; });
   gpt::EvalOptions eval;
-  program.add("eval", "loss, perplexity and bits per character on a text file", eval, gpt::add_eval_options,
+  program.add("eval", "loss, perplexity and bits per character on text files", eval, gpt::add_eval_options,
               [&] { gpt::run_eval(eval, std::cout); return 0; });
   return program.run(argc, argv);
 }

@@ -2,6 +2,7 @@
 // layout, the progress line, the metrics log, Ctrl-C and the loss curve are the training kit's.
 #include "train.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -27,6 +28,10 @@ namespace gpt {
 namespace optim = ag::optim;
 
 std::string default_corpus() { return std::string(GPT_SOURCE_DIR) + "/tinyshakespeare.txt.gz"; }
+
+std::vector<std::string> data_files(const TrainOptions& options) {
+  return options.data.empty() ? std::vector{default_corpus()} : options.data;
+}
 
 std::unique_ptr<optim::Optimizer> make_optimizer(GPTImpl& model, const TrainOptions& options) {
   optim::AdamWOptions adamw(options.lr);
@@ -72,14 +77,14 @@ class Run {
         loop_({.max_steps = o_.max_steps, .max_time = o_.max_time, .validate_every = o_.eval_every,
                .save_every = o_.save_every, .program = kFiles.program, .run_dir = dir_.path()},
               state_, log, terminal, "tok/s") {
-    log_ << "gpt: " << corpus_.path << ": " << corpus_.split.train.size() << " training and "
+    log_ << "gpt: " << corpus_.name << ": " << corpus_.split.train.size() << " training and "
          << corpus_.split.valid.size() << " validation tokens (" << corpus_.codec.kind() << "), vocabulary "
          << corpus_.codec.size() << "; model "
          << model_->num_parameters() << " parameters\n";
     if (!saved) return;
     AG_CHECK(json(corpus_.codec.pieces()) == saved->file().json_field("vocab"),
-             "{} now has other characters than when the run in {} started; restore the text, or start a new run",
-             corpus_.path, dir_.path());
+             "the characters of {} are not those the run in {} started with; restore the text, or start a new run",
+             corpus_.name, dir_.path());
     saved->restore({*model_, *optimizer_, &schedule_});
     state_ = saved->state();
     const json& batcher = state_.extra.contains("batcher") ? state_.extra["batcher"] : json();
@@ -166,6 +171,22 @@ class Run {
   double valid_loss_ = 0;  // the last validation's
 };
 
+// The settings in a checkpoint of any gpt train so far: before several files, "data" was one path
+// ("" for the bundled text); before SentencePiece, there was no "tokenizer" (it was characters).
+struct SavedOptions {
+  TrainOptions options;
+};
+void from_json(const json& saved, SavedOptions& read) {
+  json settings = saved;
+  if (settings.contains("data") && settings["data"].is_string()) {
+    const auto path = settings["data"].get<std::string>();
+    settings["data"] = path.empty() ? json::array() : json::array({path});
+  }
+  if (!settings.contains("tokenizer") && !settings.contains("vocab_size"))
+    settings["tokenizer"] = "char", settings["vocab_size"] = 0;
+  settings.get_to(read.options);
+}
+
 }  // namespace
 
 TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
@@ -176,21 +197,26 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   if (given.resume.empty()) {
     options.validate();
     // Read before RunDir, so that --force deletes nothing when the text is bad.
-    text = read_split_text(options.data.empty() ? default_corpus() : options.data, options.model.block_size);
+    text = read_split_text(data_files(options), options.model.block_size);
     dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
     check_train_bounds(saved->options(), saved->file().path() + ": options");
-    options = saved->options_as<TrainOptions>(kFiles.program);
+    options = saved->options_as<SavedOptions>(kFiles.program).options;
     options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
     options.validate();
-    // The checkpoint names the text to read again. A checkpoint may come from anyone: the text must
-    // at least be a regular file (not /dev/zero, which never ends, nor a pipe that waits forever).
-    AG_CHECK(options.data.empty() || std::filesystem::is_regular_file(options.data),
-             "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
-             saved->file().path(), options.data);
-    text = read_split_text(options.data.empty() ? default_corpus() : options.data, options.model.block_size);
+    const std::vector<std::string> files = data_files(options);
+    AG_CHECK(given.data.empty() || std::ranges::equal(given.data, files, same_file),
+             "the run in {} trains on {}, but --data now names {}; a resumed run reads the files it started with: "
+             "leave --data out, or start a new run", given.resume, json(files).dump(), json(given.data).dump());
+    // The checkpoint names the texts to read again. A checkpoint may come from anyone: each must at
+    // least be a regular file (not /dev/zero, which never ends, nor a pipe that waits forever).
+    for (const std::string& file : options.data)
+      AG_CHECK(std::filesystem::is_regular_file(file),
+               "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
+               saved->file().path(), file);
+    text = read_split_text(files, options.model.block_size);
   }
   // A resumed SentencePiece run reads the model it trained; characters are counted again (and the
   // run checks that they are the ones it started with).

@@ -1,6 +1,6 @@
 // `gpt train`: the training step and the loop around it.
 //
-// The recipe is nanoGPT's CPU one: random windows from the first 90% of the text, AdamW (betas
+// The recipe is nanoGPT's CPU one: random windows from the first 90% of each text file, AdamW (betas
 // 0.9/0.99, weight decay on matrices and embeddings only), linear warmup then a cosine down to
 // min_lr, gradient norm clipped to 1, the validation loss on random windows every eval_every steps
 // and at the end. The run directory, checkpoints, progress line, metrics.jsonl, Ctrl-C and the loss
@@ -24,7 +24,7 @@
 namespace gpt {
 
 struct TrainOptions {
-  std::string data;  // a text file, plain or .gz; empty: the bundled Tiny Shakespeare
+  std::vector<std::string> data;   // text files, plain or .gz (see read_split_text); none: the bundled Tiny Shakespeare
   std::string tokenizer = "char";  // char, or SentencePiece: bpe or unigram (see codec.h)
   int64_t vocab_size = 0;          // SentencePiece's ids at most; 0: kDefaultVocabSize
   std::string out = "runs/shakespeare";
@@ -49,12 +49,15 @@ struct TrainOptions {
   void validate() const;  // throws an ag::Error naming the bad flag (bounds.cpp)
 };
 // The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time,
-// which a resumed run takes from its own command line).
+// which a resumed run takes from its own command line). A checkpoint of an earlier gpt, whose
+// "data" is one path or whose settings have no tokenizer, is read by train.cpp's SavedOptions.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, tokenizer, vocab_size, model, batch_size, lr, min_lr, beta1, beta2, weight_decay, clip,
                                    warmup, max_steps, eval_every, eval_batches, save_every, sample_tokens, seed)
 
 // The bundled corpus (Tiny Shakespeare, gzip-compressed beside this file).
 std::string default_corpus();
+// The files a run trains on: options.data, or the bundled corpus.
+std::vector<std::string> data_files(const TrainOptions& options);
 
 // AdamW over two groups, as nanoGPT's configure_optimizers: parameters of 2 or more dims decay,
 // biases and LayerNorm weights do not.

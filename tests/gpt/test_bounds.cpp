@@ -128,7 +128,7 @@ TEST_CASE("bounds: sample, chat and eval refuse flags out of range before loadin
   sample.threads = 0, sample.sampling.top_k = int64_t{1} << 40;
   CHECK_THROWS_WITH(run_sample(sample, in, true, out), Catch::Contains("--top-k"));
   EvalOptions eval;
-  eval.model = "no-such-run", eval.text = "no-such.txt", eval.batch_size = int64_t{1} << 40;
+  eval.model = "no-such-run", eval.texts = {"no-such.txt"}, eval.batch_size = int64_t{1} << 40;
   CHECK_THROWS_WITH(run_eval(eval, out), Catch::Contains("--batch-size must be from 1 to 4096"));
   ChatCommandOptions chat;
   chat.model = "no-such-run", chat.threads = -1;

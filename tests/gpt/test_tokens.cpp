@@ -86,7 +86,7 @@ TEST_CASE("tokens: a BPE gpt trains, resumes bit for bit, samples, chats and sco
   CHECK(score.bits_per_char ==
         Approx(score.loss * static_cast<double>(score.tokens) / std::numbers::ln2 / static_cast<double>(score.characters)));
   EvalOptions eval;
-  eval.model = dir.path("whole"), eval.text = dir.write("scored.txt", kScene);
+  eval.model = dir.path("whole"), eval.texts = {dir.write("scored.txt", kScene)};
   std::ostringstream scored;
   run_eval(eval, scored);
   CHECK_THAT(scored.str(), Catch::Contains("bpe tokens") && Catch::Contains("bits/char"));

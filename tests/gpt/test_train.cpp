@@ -124,10 +124,10 @@ TEST_CASE("corpus: the text splits 90/10 by characters, not bytes") {
   // 19 characters a line with its newline, 22 bytes ("é" and "—" take 2 and 3): the cut after 34
   // of 38 characters (byte 41 of 44) leaves 4 to validate.
   const std::string line = "ab é — cdefghijklm\n";
-  const Text text = read_split_text(dir.write("t.txt", line + line), 3);
+  const Text text = read_split_text({dir.write("t.txt", line + line)}, 3);
   CHECK(text.train == line + "ab é — cdefghij");
   CHECK(text.valid == "klm\n");
-  CHECK_THROWS_WITH(read_split_text(dir.path("t.txt"), 4), Catch::Contains("its last 10% (4 characters) must exceed the context of 4"));
+  CHECK_THROWS_WITH(read_split_text({dir.path("t.txt")}, 4), Catch::Contains("its last 10% (4 characters) must exceed the context of 4"));
 }
 
 using gpt::testing::tiny_run;
@@ -152,10 +152,10 @@ TEST_CASE("train: a run from a text file writes a model that samples, and refuse
   CHECK(steps == std::vector<int64_t>{4, 8, 12});
 
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--force"));
-  o.force = true, o.data = dir.path("missing.txt");
+  o.force = true, o.data = {dir.path("missing.txt")};
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("missing.txt"));
   CHECK(load_model(o.out).codec.size() == loaded.codec.size());  // a bad --data deletes nothing
-  o.data = dir.write("short.txt", "abc\n");
+  o.data = {dir.write("short.txt", "abc\n")};
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("too short"));
   o.max_steps = 3;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--max-steps (3) must exceed --warmup (3)"));

@@ -13,7 +13,7 @@ inline TrainOptions tiny_run(ag::data::testing::TempDir& dir, const std::string&
   if (text.empty())
     for (int i = 0; i < 30; ++i) text += "To be, or not to be, that is the question:\n";
   TrainOptions o;
-  o.data = dir.write(out + ".txt", text);
+  o.data = {dir.write(out + ".txt", text)};
   o.out = dir.path(out);
   o.model.block_size = 16, o.model.n_layer = 1, o.model.n_head = 2, o.model.n_embd = 16, o.model.dropout = 0.1;
   o.batch_size = 4, o.max_steps = 12, o.warmup = 3, o.eval_every = 4, o.save_every = 5, o.eval_batches = 2;
