@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
         const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal());
         return examples::finish_training(result.interrupted, result.sample.empty() ? "" : result.sample + "\n");
       });
-  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
+  // --data may be given again: the run refuses files other than those it started with.
+  program.keep_settings_on_resume(train_command, {"--threads", "--max-time", "--data"});
   const bool terminal = isatty(STDIN_FILENO) != 0;
   gpt::SampleOptions sample;
   program.add("sample", "continue a prompt", sample, gpt::add_sample_options,
