@@ -40,7 +40,7 @@ TEST_CASE("forecaster: a tiny model learns a pure sine near-exactly") {
   TrainOptions o;
   o.lr = 3e-3, o.weight_decay = 0.0;
   auto optimizer = make_optimizer(*model, o);
-  WindowSampler sampler(s, 160, 32, c.context, c.horizon, c.patch, false, 1);
+  WindowSampler sampler(s, 160, 32, c, 1);
   const double before = ag::data::mae(std::span(s.values).subspan(170, 8), forecast_after(*model, s, 170).median);
   for (int step = 0; step < 300; ++step) {
     const Batch b = sampler.next();
@@ -77,14 +77,16 @@ TEST_CASE("windows: each context is scaled by its own mean and spread, the targe
   Series s;
   s.values = {1, 3, 1, 3, 5, 5, 5, 5};
   const int64_t starts[] = {0, 4};
-  const Batch b = make_batch(s, starts, 4, 2, 2, false);
+  ModelConfig c;
+  c.context = 4, c.horizon = 2, c.patch = 2;
+  const Batch b = make_batch(s, starts, c);
   CHECK(b.scales[0].mean == 2);
   CHECK(b.scales[0].std == 1);
   CHECK(b.scales[1].std == 1);  // a constant context is divided by 1, not 0
   CHECK(b.context.to_vector<float>() == std::vector<float>{-1, 1, -1, 1, 0, 0, 0, 0});
   CHECK_FALSE(b.target.defined());  // the second window has none of its 2 targets
   const int64_t first[] = {0};
-  CHECK(make_batch(s, first, 4, 2, 2, false).target.to_vector<float>() == std::vector<float>{3, 3});
+  CHECK(make_batch(s, first, c).target.to_vector<float>() == std::vector<float>{3, 3});
   CHECK(b.scales[0].restore(3) == 5);
 }
 
