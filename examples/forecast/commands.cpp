@@ -35,6 +35,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
       ->capture_default_str();
   app.add_option("--valid-origins", o.valid_origins, "validation windows of H before the test, each a forecast origin")
       ->capture_default_str();
+  app.add_flag("--refit", o.refit, "after training, retrain on the validation values too for the kept step count");
   app.add_option("--layers", o.model.layers, "Transformer layers")->capture_default_str();
   app.add_option("--heads", o.model.heads, "attention heads")->capture_default_str();
   app.add_option("--width", o.model.width, "token width")->capture_default_str();

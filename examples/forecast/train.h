@@ -45,6 +45,9 @@ struct TrainOptions {
   // K: validation forecasts the H values from each of K origins, H apart, before the test (a
   // rolling-origin backtest); the kept weights have the best mean MASE over them.
   int64_t valid_origins = 1;
+  // After training, train a fresh model on everything before the test for the kept weights' step
+  // count, and forecast the test with it (the settings stay the ones validation chose).
+  bool refit = false;
   int64_t batch_size = 64;
   double lr = 1e-3, min_lr = 1e-5;
   double weight_decay = 0.05;
