@@ -190,9 +190,10 @@ class Run {
   bool refit() {
     const LoadedModel kept = load_model(dir_.file("model.safetensors"));
     const int64_t steps = ag::json_integer(kept.info.at("step"), "the kept model's step", 1);
-    log_ << fmt::format("forecast: refitting on the {} values before the test for {} steps\n", test_start(), steps);
     ag::manual_seed(o_.seed);
     Fit fit(o_, series_, test_start());
+    log_ << fmt::format("forecast: refitting on the {} values before the test ({} windows) for {} steps\n",
+                        test_start(), fit.sampler.windows(), steps);
     train_kit::TrainState state;
     train_kit::Loop loop({.max_steps = steps, .validate_every = steps, .save_every = steps,
                           .program = kFiles.program, .run_dir = dir_.path()},

@@ -177,7 +177,7 @@ TEST_CASE("train: --valid-origins validates from several origins, --refit retrai
   o.valid_origins = 2, o.model.level = 6, o.refit = true;
   const TrainResult refit = train(o, log);
   CHECK(refit.best_valid_mase == result.best_valid_mase);
-  CHECK_THAT(log.str(), Catch::Contains("refitting on the 114 values before the test"));
+  CHECK_THAT(log.str(), Catch::Contains("refitting on the 114 values before the test (85 windows)"));
   const LoadedModel refitted = load_model(dir.path("refit"));
   CHECK(refitted.info.at("refit") == true);
   CHECK(refitted.info.at("step") == kept.info.at("step"));
