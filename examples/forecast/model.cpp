@@ -27,8 +27,9 @@ void ModelConfig::validate(bool settled) const {
            "model: --width ({}) must be a multiple of --heads ({}) in [1, 4096]", width, heads);
   AG_CHECK(feedforward > 0 && feedforward <= 16384, "model: --feedforward ({}) must be in [1, 16384]", feedforward);
   AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
-  AG_CHECK(level >= 0 && level <= kMaxLength && (level <= context || context == 0),  // context 0: not settled yet
-           "model: --level ({}) must be in [0, --context {}]", level, context);
+  AG_CHECK(level >= 0 && level <= kMaxLength, "model: --level ({}) must be in [0, {}]", level, kMaxLength);
+  AG_CHECK(context == 0 || level <= context,  // context 0: not chosen yet
+           "model: --level ({}) must not exceed --context ({})", level, context);
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {

@@ -132,6 +132,9 @@ TEST_CASE("train: a run writes its report, plots and model, predict continues it
   };
   refused([](TrainOptions& b) { b.model.context = 25; }, "--context (25) must be a positive multiple of --patch (4)");
   refused([](TrainOptions& b) { b.model.dropout = 1; }, "--dropout (1) must be in [0, 1)");
+  refused([](TrainOptions& b) { b.model.level = 25; }, "--level (25) must not exceed --context (24)");
+  refused([](TrainOptions& b) { b.valid_origins = 0; }, "--valid-origins (0) must be in [1, 64]");
+  refused([](TrainOptions& b) { b.valid_origins = 16; }, "take (1 + --valid-origins) x --horizon (102)");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\nQ2,2\n"); }, "give --season");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\n"), b.season = 4, b.calendar = true; },
           "--calendar needs dates or decimal years");
