@@ -49,8 +49,8 @@ void TrainOptions::validate_session() const { train_kit::check_session_flags(max
 void to_json(json& j, const TrainOptions& o) {
   j = {{"data", o.data}, {"column", o.column}, {"model", o.model}, {"season", o.season}, {"calendar", o.calendar},
        {"valid_origins", o.valid_origins}, {"refit", o.refit}, {"batch_size", o.batch_size}, {"lr", o.lr},
-       {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay}, {"clip", o.clip}, {"warmup", o.warmup}, {"max_steps", o.max_steps}, {"eval_every", o.eval_every},
-       {"save_every", o.save_every}, {"seed", o.seed}};
+       {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay}, {"clip", o.clip}, {"warmup", o.warmup},
+       {"max_steps", o.max_steps}, {"eval_every", o.eval_every}, {"save_every", o.save_every}, {"seed", o.seed}};
 }
 
 void from_json(const json& j, TrainOptions& o) {
@@ -167,7 +167,8 @@ class Run {
     TrainResult result;
     // A run resumed after its training ended (stopped while refitting) goes straight to the refit.
     if (state_.step < o_.max_steps)
-      result.interrupted = loop_.run({[this] { return fit_.step(o_.clip); }, [this] { validate(); }, [this] { save(); }});
+      result.interrupted =
+          loop_.run({[this] { return fit_.step(o_.clip); }, [this] { validate(); }, [this] { save(); }});
     if (!result.interrupted && o_.refit) result.interrupted = refit();
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
@@ -236,8 +237,8 @@ class Run {
   void save() {
     state_.extra["sampler"] = fit_.sampler.state();
     state_.extra["best"] = best_;
-    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*fit_.model, *fit_.optimizer, &fit_.schedule}, state_,
-                               json(o_));
+    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*fit_.model, *fit_.optimizer, &fit_.schedule},
+                               state_, json(o_));
     std::vector<train_kit::CurvePoint> validation;
     for (const json& entry : metrics_.entries())
       validation.push_back({entry["step"].get<double>(), entry["val_pinball"].get<double>()});
