@@ -31,6 +31,11 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
       ->capture_default_str();
   app.add_option("--patch", o.model.patch, "values per Transformer token")->capture_default_str();
   app.add_flag("--calendar", o.calendar, "add calendar features (day of week and year, or month) from the time column");
+  app.add_option("--level", o.model.level, "shift each window by the mean of its last L values (0: all of them)")
+      ->capture_default_str();
+  app.add_option("--valid-origins", o.valid_origins, "validation windows of H before the test, each a forecast origin")
+      ->capture_default_str();
+  app.add_flag("--refit", o.refit, "after training, retrain on the validation values too for the kept step count");
   app.add_option("--layers", o.model.layers, "Transformer layers")->capture_default_str();
   app.add_option("--heads", o.model.heads, "attention heads")->capture_default_str();
   app.add_option("--width", o.model.width, "token width")->capture_default_str();
@@ -64,7 +69,7 @@ void run_predict(const PredictOptions& o, std::ostream& out) {
            "use the training file's layout", series.name, series.calendar_features(), c.calendar);
   AG_CHECK(series.size() >= c.context, "{}: {} rows are too few; the model forecasts from the last {} (its --context)",
            series.name, series.size(), c.context);
-  const QuantileForecast f = forecast_after(*loaded.model, series, series.size());
+  const QuantileForecast f = forecast_after(*loaded.model, series, series.size(), loaded.interval_margin());
   out << "time,forecast,lower_80,upper_80\n";
   for (size_t h = 0; h < f.median.size(); ++h)
     out << fmt::format("{},{},{},{}\n", series.label_after(static_cast<int64_t>(h) + 1), f.median[h], f.lower[h],

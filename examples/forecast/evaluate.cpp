@@ -12,7 +12,7 @@
 
 namespace forecast {
 
-QuantileForecast forecast_after(ForecasterImpl& model, const Series& series, int64_t end) {
+QuantileForecast forecast_after(ForecasterImpl& model, const Series& series, int64_t end, double margin) {
   const ModelConfig& c = model.config;
   AG_CHECK(end >= c.context && end <= series.size(), "{}: the model needs the {} values before the forecast (its "
            "--context), but there are {}", series.name, c.context, std::min(end, series.size()));
@@ -20,20 +20,25 @@ QuantileForecast forecast_after(ForecasterImpl& model, const Series& series, int
   model.eval();
   ag::NoGradGuard no_grad;
   const int64_t start = end - c.context;
-  const Batch batch = make_batch(series, std::span(&start, 1), c.context, c.horizon, c.patch, c.calendar > 0);
+  const Batch batch = make_batch(series, std::span(&start, 1), c);
   const std::vector<float> out = model.forward(batch.context, batch.calendar).to_vector<float>();  // (1,H,3)
   if (was_training) model.train();
   QuantileForecast f;
+  f.scale = batch.scales[0].std;
   for (size_t h = 0; h < static_cast<size_t>(c.horizon); ++h) {
     std::array<double, 3> q{};
     for (size_t i = 0; i < 3; ++i) q[i] = batch.scales[0].restore(out[h * 3 + i]);
     std::sort(q.begin(), q.end());
-    f.lower.push_back(q[0]), f.median.push_back(q[1]), f.upper.push_back(q[2]);
+    // A negative margin narrows the interval at most to the median.
+    f.lower.push_back(std::min(q[0] - margin * f.scale, q[1]));
+    f.median.push_back(q[1]);
+    f.upper.push_back(std::max(q[2] + margin * f.scale, q[1]));
   }
   return f;
 }
 
-Evaluation evaluate(ForecasterImpl& model, const Series& series, int64_t end, int64_t season, bool holt_winters) {
+Evaluation evaluate(ForecasterImpl& model, const Series& series, int64_t end, int64_t season, bool holt_winters,
+                    double margin) {
   const int64_t H = model.config.horizon;
   AG_CHECK(end + H <= series.size(), "{}: no {} values after position {} to compare with", series.name, H, end);
   const std::span<const double> values(series.values);
@@ -41,7 +46,7 @@ Evaluation evaluate(ForecasterImpl& model, const Series& series, int64_t end, in
   Evaluation e;
   e.end = end;
   e.actual.assign(values.begin() + end, values.begin() + end + H);
-  e.model = forecast_after(model, series, end);
+  e.model = forecast_after(model, series, end, margin);
   e.seasonal_naive = ag::data::seasonal_naive_forecast(history, season, H);
   e.model_scores = ag::data::score_forecast(e.actual, e.model.median, history, season);
   e.naive_scores = ag::data::score_forecast(e.actual, e.seasonal_naive, history, season);
@@ -55,6 +60,30 @@ Evaluation evaluate(ForecasterImpl& model, const Series& series, int64_t end, in
   }
   e.coverage = ag::data::interval_coverage(e.actual, e.model.lower, e.model.upper);
   return e;
+}
+
+MeanScores mean_scores(std::span<const Evaluation> evaluations) {
+  MeanScores m;
+  const auto n = static_cast<double>(evaluations.size());
+  auto add = [n](ag::data::ForecastScores& sum, const ag::data::ForecastScores& s) {
+    sum.mae += s.mae / n, sum.rmse += s.rmse / n, sum.smape += s.smape / n, sum.mase += s.mase / n;
+  };
+  for (const Evaluation& e : evaluations) {
+    add(m.model, e.model_scores), add(m.naive, e.naive_scores), add(m.holt_winters, e.holt_winters_scores);
+    m.pinball += e.pinball / n, m.coverage += e.coverage / n;
+  }
+  return m;
+}
+
+double interval_margin(std::span<const Evaluation> calibration, double coverage) {
+  std::vector<double> scores;
+  for (const Evaluation& e : calibration)
+    for (size_t h = 0; h < e.actual.size(); ++h)
+      scores.push_back(std::max(e.model.lower[h] - e.actual[h], e.actual[h] - e.model.upper[h]) / e.model.scale);
+  AG_CHECK(!scores.empty(), "interval margin: no held-out values to calibrate on");
+  std::sort(scores.begin(), scores.end());
+  const auto rank = static_cast<size_t>(std::ceil(coverage * static_cast<double>(scores.size() + 1)));
+  return scores[std::min(std::max<size_t>(rank, 1), scores.size()) - 1];
 }
 
 std::string format_evaluation(const Evaluation& e, const std::string& title) {

@@ -27,12 +27,15 @@ void ModelConfig::validate(bool settled) const {
            "model: --width ({}) must be a multiple of --heads ({}) in [1, 4096]", width, heads);
   AG_CHECK(feedforward > 0 && feedforward <= 16384, "model: --feedforward ({}) must be in [1, 16384]", feedforward);
   AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
+  AG_CHECK(level >= 0 && level <= kMaxLength, "model: --level ({}) must be in [0, {}]", level, kMaxLength);
+  AG_CHECK(context == 0 || level <= context,  // context 0: not chosen yet
+           "model: --level ({}) must not exceed --context ({})", level, context);
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   j = {{"context", c.context}, {"horizon", c.horizon}, {"patch", c.patch}, {"calendar", c.calendar},
        {"layers", c.layers}, {"heads", c.heads}, {"width", c.width}, {"feedforward", c.feedforward},
-       {"dropout", c.dropout}};
+       {"dropout", c.dropout}, {"level", c.level}};
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
@@ -43,6 +46,8 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   c.calendar = integer("calendar"), c.layers = integer("layers"), c.heads = integer("heads");
   c.width = integer("width"), c.feedforward = integer("feedforward");
   c.dropout = j.at("dropout").get<double>();
+  // Files written before --level existed shifted by the window mean, which is level 0.
+  c.level = j.contains("level") ? integer("level") : 0;
 }
 
 namespace {

@@ -43,6 +43,8 @@ struct ModelConfig {
   int64_t width = 64;         // D
   int64_t feedforward = 128;  // the hidden width of each layer's feed-forward block
   double dropout = 0.1;
+  // L: each window is shifted by the mean of its context's last L values (0: of all C; see windows.h).
+  int64_t level = 0;
 
   // Throws an ag::Error naming the first flag out of its range. With `settled` false, 0 is also
   // accepted where train.cpp chooses the value from the series (--context, --horizon).

@@ -37,6 +37,7 @@ void TrainOptions::validate(bool settled) const {
   AG_CHECK(warmup >= 0 && max_steps > warmup && max_steps <= kMaxSteps,
            "--max-steps ({}) must exceed --warmup ({}), which must not be negative, and be at most {}", max_steps,
            warmup, kMaxSteps);
+  AG_CHECK(valid_origins > 0 && valid_origins <= 64, "--valid-origins ({}) must be in [1, 64]", valid_origins);
   AG_CHECK(eval_every > 0 && save_every > 0 && eval_every <= kMaxSteps && save_every <= kMaxSteps,
            "--eval-every ({}) and --save-every ({}) must be in [1, {}]", eval_every, save_every, kMaxSteps);
   train_kit::check_seed_flag(seed);
@@ -47,9 +48,9 @@ void TrainOptions::validate_session() const { train_kit::check_session_flags(max
 
 void to_json(json& j, const TrainOptions& o) {
   j = {{"data", o.data}, {"column", o.column}, {"model", o.model}, {"season", o.season}, {"calendar", o.calendar},
-       {"batch_size", o.batch_size}, {"lr", o.lr}, {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay},
-       {"clip", o.clip}, {"warmup", o.warmup}, {"max_steps", o.max_steps}, {"eval_every", o.eval_every},
-       {"save_every", o.save_every}, {"seed", o.seed}};
+       {"valid_origins", o.valid_origins}, {"refit", o.refit}, {"batch_size", o.batch_size}, {"lr", o.lr},
+       {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay}, {"clip", o.clip}, {"warmup", o.warmup},
+       {"max_steps", o.max_steps}, {"eval_every", o.eval_every}, {"save_every", o.save_every}, {"seed", o.seed}};
 }
 
 void from_json(const json& j, TrainOptions& o) {
@@ -58,6 +59,9 @@ void from_json(const json& j, TrainOptions& o) {
   o.model = j.at("model").get<ModelConfig>();
   o.season = integer("season");
   o.calendar = j.at("calendar").get<bool>();
+  // Checkpoints from before these flags: one validation origin, no refit.
+  o.valid_origins = j.contains("valid_origins") ? integer("valid_origins") : 1;
+  o.refit = j.contains("refit") && j.at("refit").get<bool>();
   o.batch_size = integer("batch_size");
   o.lr = j.at("lr").get<double>(), o.min_lr = j.at("min_lr").get<double>();
   o.weight_decay = j.at("weight_decay").get<double>(), o.clip = j.at("clip").get<double>();
@@ -99,11 +103,37 @@ void settle(TrainOptions& o, const Series& s) {
            s.name);
   o.model.calendar = o.calendar ? s.calendar_features() : 0;
   o.validate();
-  const int64_t H = o.model.horizon, C = o.model.context;
-  AG_CHECK(s.size() - 2 * H >= C + H && s.size() - 2 * H > o.season,
-           "{}: {} values are too few: the test and validation take 2 x --horizon ({}), and training needs at least "
-           "one window of --context {} + --horizon {} before them", s.name, s.size(), 2 * H, C, H);
+  const int64_t H = o.model.horizon, C = o.model.context, held_out = (1 + o.valid_origins) * H;
+  AG_CHECK(s.size() - held_out >= C + H && s.size() - held_out > o.season,
+           "{}: {} values are too few: the test and validation take (1 + --valid-origins) x --horizon ({}), and "
+           "training needs at least one window of --context {} + --horizon {} before them", s.name, s.size(), held_out,
+           C, H);
 }
+
+// A model with its optimizer, schedule and window sampler (windows ending by `end`): what a
+// training step needs. The model's initial weights come from the global generator.
+struct Fit {
+  Fit(const TrainOptions& o, const Series& series, int64_t end)
+      : model(o.model), optimizer(make_optimizer(*model, o)), schedule(*optimizer, o.warmup, o.max_steps, o.min_lr),
+        sampler(series, end, o.batch_size, o.model, o.seed) {}
+
+  train_kit::StepReport step(double clip) {
+    const Batch batch = sampler.next();
+    const double lr = schedule.get_last_lr()[0];
+    optimizer->zero_grad();
+    const ag::Tensor loss = pinball_loss(model->forward(batch.context, batch.calendar), batch.target);
+    loss.backward();
+    if (clip > 0) optim::clip_grad_norm_(model->parameters(), clip);
+    optimizer->step();
+    schedule.step();
+    return {.loss = loss.item(), .lr = lr, .items = static_cast<double>(batch.context.size(0))};
+  }
+
+  Forecaster model;
+  std::unique_ptr<optim::Optimizer> optimizer;
+  optim::WarmupCosineLR schedule;
+  WindowSampler sampler;
+};
 
 // One run, fresh or resumed: the model, its optimizer and schedule, the window sampler, and the
 // kit's pieces that report and save it.
@@ -111,32 +141,35 @@ class Run {
  public:
   Run(TrainOptions options, train_kit::RunDir dir, Series series, const std::optional<train_kit::Checkpoint>& saved,
       std::ostream& log, bool terminal)
-      : o_(std::move(options)), dir_(std::move(dir)), series_(std::move(series)), log_(log), model_(o_.model),
-        optimizer_(make_optimizer(*model_, o_)), schedule_(*optimizer_, o_.warmup, o_.max_steps, o_.min_lr),
-        sampler_(series_, valid_start(), o_.batch_size, o_.model.context, o_.model.horizon, o_.model.patch,
-                 o_.calendar, o_.seed),
+      : o_(std::move(options)), dir_(std::move(dir)), series_(std::move(series)), log_(log), terminal_(terminal),
+        fit_(o_, series_, valid_start(o_.valid_origins - 1)),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
         loop_({.max_steps = o_.max_steps, .max_time = o_.max_time, .validate_every = o_.eval_every,
                .save_every = o_.save_every, .program = kFiles.program, .run_dir = dir_.path()},
               state_, log, terminal, "win/s") {
-    log_ << fmt::format("forecast: {}: {} values; training windows end by {} ({} of them), validation {} values, "
-                        "test the last {}; season {}, context {}, model {} parameters\n",
-                        series_.name, series_.size(), valid_start(), sampler_.windows(), o_.model.horizon,
-                        o_.model.horizon, o_.season, o_.model.context, model_->num_parameters());
+    log_ << fmt::format("forecast: {}: {} values; training windows end by {} ({} of them), validation {} x {} "
+                        "values, test the last {}; season {}, context {}, model {} parameters\n",
+                        series_.name, series_.size(), valid_start(o_.valid_origins - 1), fit_.sampler.windows(),
+                        o_.valid_origins, o_.model.horizon, o_.model.horizon, o_.season, o_.model.context,
+                        fit_.model->num_parameters());
     if (!saved) return;
-    saved->restore({*model_, *optimizer_, &schedule_});
+    saved->restore({*fit_.model, *fit_.optimizer, &fit_.schedule});
     state_ = saved->state();
     const json& extra = state_.extra;
     AG_CHECK(extra.contains("sampler") && extra["sampler"].is_string() && extra.contains("best") &&
                  extra["best"].is_number(),
              "{}: the saved state has no window sampler or best validation score", saved->file().path());
-    sampler_.set_state(extra["sampler"].get<std::string>());
+    fit_.sampler.set_state(extra["sampler"].get<std::string>());
     best_ = extra["best"].get<double>();
   }
 
   TrainResult run() {
     TrainResult result;
-    result.interrupted = loop_.run({[this] { return step(); }, [this] { validate(); }, [this] { save(); }});
+    // A run resumed after its training ended (stopped while refitting) goes straight to the refit.
+    if (state_.step < o_.max_steps)
+      result.interrupted =
+          loop_.run({[this] { return fit_.step(o_.clip); }, [this] { validate(); }, [this] { save(); }});
+    if (!result.interrupted && o_.refit) result.interrupted = refit();
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
     result.seconds = loop_.elapsed_s();
@@ -146,49 +179,66 @@ class Run {
   }
 
  private:
-  int64_t valid_start() const { return series_.size() - 2 * o_.model.horizon; }
+  // The k-th validation origin from the test backwards: validation k forecasts the H values from it.
+  int64_t valid_start(int64_t k) const { return series_.size() - (2 + k) * o_.model.horizon; }
   int64_t test_start() const { return series_.size() - o_.model.horizon; }
 
-  train_kit::StepReport step() {
-    const Batch batch = sampler_.next();
-    const double lr = schedule_.get_last_lr()[0];
-    optimizer_->zero_grad();
-    const ag::Tensor loss = pinball_loss(model_->forward(batch.context, batch.calendar), batch.target);
-    loss.backward();
-    if (o_.clip > 0) optim::clip_grad_norm_(model_->parameters(), o_.clip);
-    optimizer_->step();
-    schedule_.step();
-    return {.loss = loss.item(), .lr = lr, .items = static_cast<double>(o_.batch_size)};
+  // --refit: a fresh model from the same seed, trained on every window before the test (the
+  // validation values too, so that the test forecast has learnt the latest dynamics) for as many
+  // steps as the kept weights had, along the same schedule; it replaces them in model.safetensors,
+  // with the interval margin the validation calibrated. Not checkpointed: a run stopped here
+  // resumes from the end of training and refits from the start, which is the same refit.
+  bool refit() {
+    const LoadedModel kept = load_model(dir_.file("model.safetensors"));
+    const int64_t steps = ag::json_integer(kept.info.at("step"), "the kept model's step", 1);
+    ag::manual_seed(o_.seed);
+    Fit fit(o_, series_, test_start());
+    log_ << fmt::format("forecast: refitting on the {} values before the test ({} windows) for {} steps\n",
+                        test_start(), fit.sampler.windows(), steps);
+    train_kit::TrainState state;
+    train_kit::Loop loop({.max_steps = steps, .validate_every = steps, .save_every = steps,
+                          .program = kFiles.program, .run_dir = dir_.path()},
+                         state, log_, terminal_, "win/s");
+    if (loop.run({[&] { return fit.step(o_.clip); }, [] {}, [] {}})) return true;
+    json info = kept.info;
+    info["refit"] = true;
+    save_model(dir_.file("model.safetensors"), *fit.model, series_.column, o_.season, info);
+    return false;
   }
 
-  // The forecast of the validation values; keeps the weights when its MASE is the best so far.
+  // The forecasts of the validation values from every origin; keeps the weights when their mean
+  // MASE is the best so far, with the interval margin those forecasts calibrate.
   void validate() {
     const bool first = !baselines_logged_;
-    const Evaluation e = evaluate(*model_, series_, valid_start(), o_.season, /*holt_winters=*/first);
+    std::vector<Evaluation> origins;
+    for (int64_t k = 0; k < o_.valid_origins; ++k)
+      origins.push_back(evaluate(*fit_.model, series_, valid_start(k), o_.season, /*holt_winters=*/first));
+    const MeanScores e = mean_scores(origins);
     metrics_.append({{"step", state_.step}, {"elapsed_s", loop_.elapsed_s()},
                      {"train_loss", train_kit::mean_of_last(state_.train_losses, o_.eval_every)},
-                     {"val_mase", e.model_scores.mase}, {"val_mae", e.model_scores.mae},
-                     {"val_smape", e.model_scores.smape}, {"val_pinball", e.pinball}, {"val_coverage", e.coverage}});
+                     {"val_mase", e.model.mase}, {"val_mae", e.model.mae}, {"val_smape", e.model.smape},
+                     {"val_pinball", e.pinball}, {"val_coverage", e.coverage}});
     if (first)
       log_ << fmt::format("forecast: validation MASE of the baselines: seasonal naive {:.3f}, Holt-Winters {:.3f}\n",
-                          e.naive_scores.mase, e.holt_winters_scores.mase);
+                          e.naive.mase, e.holt_winters.mase);
     baselines_logged_ = true;
-    const bool better = best_ < 0 || e.model_scores.mase < best_;
+    const bool better = best_ < 0 || e.model.mase < best_;
     log_ << fmt::format("forecast: step {}: validation MASE {:.3f}, 80% coverage {:.2f}{}\n", state_.step,
-                        e.model_scores.mase, e.coverage, better ? " (best so far, kept)" : "")
+                        e.model.mase, e.coverage, better ? " (best so far, kept)" : "")
          << std::flush;
     if (!better) return;
-    best_ = e.model_scores.mase;
-    save_model(dir_.file("model.safetensors"), *model_, series_.column, o_.season,
-               {{"step", state_.step}, {"val_mase", best_}});
+    best_ = e.model.mase;
+    save_model(dir_.file("model.safetensors"), *fit_.model, series_.column, o_.season,
+               {{"step", state_.step}, {"val_mase", best_},
+                {"interval_margin", interval_margin(origins, kQuantiles[2] - kQuantiles[0])}});
   }
 
   // The checkpoint and the loss curve, each replaced atomically.
   void save() {
-    state_.extra["sampler"] = sampler_.state();
+    state_.extra["sampler"] = fit_.sampler.state();
     state_.extra["best"] = best_;
-    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
-                               json(o_));
+    train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*fit_.model, *fit_.optimizer, &fit_.schedule},
+                               state_, json(o_));
     std::vector<train_kit::CurvePoint> validation;
     for (const json& entry : metrics_.entries())
       validation.push_back({entry["step"].get<double>(), entry["val_pinball"].get<double>()});
@@ -200,11 +250,13 @@ class Run {
   // and every forecast value in forecast.csv.
   void test(TrainResult& result) {
     const LoadedModel best = load_model(dir_.file("model.safetensors"));
-    result.test = evaluate(*best.model, series_, test_start(), o_.season, /*holt_winters=*/true);
+    result.test = evaluate(*best.model, series_, test_start(), o_.season, /*holt_winters=*/true,
+                           best.interval_margin());
     const int64_t kept_step = ag::json_integer(best.info.value("step", json(0)), "the kept model's step", 0);
     result.report = format_evaluation(
-        result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}",
-                                 series_.name, o_.model.horizon, o_.season, kept_step));
+        result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}{}",
+                                 series_.name, o_.model.horizon, o_.season, kept_step,
+                                 o_.refit ? ", refit on the validation values too" : ""));
     json report = evaluation_json(result.test);
     report["series"] = series_.name, report["horizon"] = o_.model.horizon, report["season"] = o_.season;
     report["best_val_mase"] = best_, report["steps"] = state_.step, report["train_seconds"] = result.seconds;
@@ -225,10 +277,8 @@ class Run {
   train_kit::RunDir dir_;
   Series series_;
   std::ostream& log_;
-  Forecaster model_;
-  std::unique_ptr<optim::Optimizer> optimizer_;
-  optim::WarmupCosineLR schedule_;
-  WindowSampler sampler_;
+  bool terminal_;
+  Fit fit_;
   train_kit::MetricsLog metrics_;
   train_kit::TrainState state_;
   train_kit::Loop loop_;

@@ -2,9 +2,11 @@
 // seasonal naive forecast and Holt-Winters.
 //
 // The series is cut in three, H = --horizon:
-//   training     values [0, N - 2H): every window (context + its H targets) lies inside
-//   validation   values [N - 2H, N - H): forecast from the C values before it every --eval-every
-//                steps (metrics.jsonl); the weights of the best validation MASE are the ones kept
+//   training     values [0, N - (K+1)H): every window (context + its H targets) lies inside
+//   validation   values [N - (K+1)H, N - H), K = --valid-origins windows of H: each forecast from the C
+//                values before it every --eval-every steps (metrics.jsonl); the weights of the best
+//                mean validation MASE are the ones kept, with the interval margin their errors
+//                calibrate (interval_margin in evaluate.h)
 //   test         values [N - H, N): never trained or selected on; forecast once at the end from
 //                the C values before it, and scored with the baselines (fitted on [0, N - H))
 // Settings are chosen by comparing runs on the validation figures, never on the test.
@@ -40,6 +42,12 @@ struct TrainOptions {
   ModelConfig model;
   int64_t season = 0;     // the seasonal period (0: guessed from the time column)
   bool calendar = false;  // calendar features from the time column
+  // K: validation forecasts the H values from each of K origins, H apart, before the test (a
+  // rolling-origin backtest); the kept weights have the best mean MASE over them.
+  int64_t valid_origins = 1;
+  // After training, train a fresh model on everything before the test for the kept weights' step
+  // count, and forecast the test with it (the settings stay the ones validation chose).
+  bool refit = false;
   int64_t batch_size = 64;
   double lr = 1e-3, min_lr = 1e-5;
   double weight_decay = 0.05;

@@ -1,6 +1,7 @@
 // Saving and loading the forecaster with its configuration (see weights.h).
 #include "weights.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "ag/core/error.h"
@@ -21,6 +22,13 @@ void save_model(const std::string& path, const ForecasterImpl& model, const std:
                         {"info", info.dump()}});
 }
 
+double LoadedModel::interval_margin() const {
+  const nlohmann::json margin = info.value("interval_margin", nlohmann::json(0.0));
+  AG_CHECK(margin.is_number() && std::isfinite(margin.get<double>()) && std::abs(margin.get<double>()) < 1e6,
+           "the model's interval margin ({}) is not a number of standard deviations", margin.dump());
+  return margin.get<double>();
+}
+
 LoadedModel load_model(const std::string& path) {
   const std::string file = std::filesystem::is_directory(path) ? path + "/model.safetensors" : path;
   AG_CHECK(std::filesystem::exists(file), "{} does not exist; give a weights file or a run directory from "
@@ -34,6 +42,7 @@ LoadedModel load_model(const std::string& path) {
     out.model = Forecaster(saved.json_field("config").get<ModelConfig>());
     out.model->load_state_dict(saved.tensors());
     out.info = saved.json_field("info");
+    out.interval_margin();  // checked here, where an error names the file
   } catch (const nlohmann::json::exception& e) {
     throw ag::Error(fmt::format("{}: the metadata does not describe a forecaster ({})", file, e.what()));
   } catch (const ag::Error& e) {

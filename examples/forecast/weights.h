@@ -14,6 +14,8 @@ struct LoadedModel {
   std::string column;         // the value column it was trained on
   int64_t season = 0;
   nlohmann::json info;        // the step and validation scores it was saved at
+  // The calibrated widening of its interval, in context standard deviations (0 in files without one).
+  double interval_margin() const;
 };
 
 void save_model(const std::string& path, const ForecasterImpl& model, const std::string& column, int64_t season,

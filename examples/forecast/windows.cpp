@@ -9,19 +9,27 @@
 
 namespace forecast {
 
-WindowScale window_scale(std::span<const double> context) {
-  double mean = 0, square = 0;
-  for (double x : context) mean += x;
-  mean /= static_cast<double>(context.size());
+namespace {
+double mean_of(std::span<const double> values) {
+  double sum = 0;
+  for (double x : values) sum += x;
+  return sum / static_cast<double>(values.size());
+}
+}  // namespace
+
+WindowScale window_scale(std::span<const double> context, int64_t level) {
+  const double mean = mean_of(context);
+  double square = 0;
   for (double x : context) square += (x - mean) * (x - mean);
   const double std = std::sqrt(square / static_cast<double>(context.size()));
-  return {mean, std > 0 ? std : 1.0};
+  const bool latest = level > 0 && static_cast<size_t>(level) < context.size();
+  return {latest ? mean_of(context.last(static_cast<size_t>(level))) : mean, std > 0 ? std : 1.0};
 }
 
-Batch make_batch(const Series& series, std::span<const int64_t> starts, int64_t C, int64_t H, int64_t P,
-                 bool calendar) {
+Batch make_batch(const Series& series, std::span<const int64_t> starts, const ModelConfig& model) {
   const auto B = static_cast<int64_t>(starts.size());
-  const int64_t N = C / P, F = calendar ? series.calendar_features() : 0;
+  const int64_t C = model.context, H = model.horizon, P = model.patch, N = C / P;
+  const int64_t F = model.calendar > 0 ? series.calendar_features() : 0;
   std::vector<float> context, target, features;
   bool have_targets = true;
   Batch batch;
@@ -29,7 +37,8 @@ Batch make_batch(const Series& series, std::span<const int64_t> starts, int64_t 
     AG_CHECK(start >= 0 && start + C <= series.size(), "windows: a context of {} at {} does not fit {} values", C,
              start, series.size());
     const std::span<const double> values(series.values);
-    const WindowScale scale = window_scale(values.subspan(static_cast<size_t>(start), static_cast<size_t>(C)));
+    const WindowScale scale =
+        window_scale(values.subspan(static_cast<size_t>(start), static_cast<size_t>(C)), model.level);
     batch.scales.push_back(scale);
     for (int64_t t = start; t < start + C; ++t) context.push_back(static_cast<float>(scale.normalise(values[t])));
     have_targets = have_targets && start + C + H <= series.size();
@@ -46,19 +55,18 @@ Batch make_batch(const Series& series, std::span<const int64_t> starts, int64_t 
   return batch;
 }
 
-WindowSampler::WindowSampler(const Series& series, int64_t end, int64_t batch_size, int64_t context, int64_t horizon,
-                             int64_t patch, bool calendar, uint64_t seed)
-    : series_(series), end_(end), batch_size_(batch_size), context_(context), horizon_(horizon), patch_(patch),
-      calendar_(calendar), rng_(seed) {
+WindowSampler::WindowSampler(const Series& series, int64_t end, int64_t batch_size, const ModelConfig& model,
+                             uint64_t seed)
+    : series_(series), end_(end), batch_size_(batch_size), model_(model), rng_(seed) {
   AG_CHECK(windows() > 0,
            "{}: {} values for training are too few for one window of --context {} + --horizon {}; shorten them",
-           series.name, end, context, horizon);
+           series.name, end, model.context, model.horizon);
 }
 
 Batch WindowSampler::next() {
   std::vector<int64_t> starts(static_cast<size_t>(batch_size_));
   for (int64_t& start : starts) start = static_cast<int64_t>(ag::data::uniform_below(rng_, static_cast<uint64_t>(windows())));
-  return make_batch(series_, starts, context_, horizon_, patch_, calendar_);
+  return make_batch(series_, starts, model_);
 }
 
 std::string WindowSampler::state() const {

@@ -2,11 +2,18 @@
 // after them, scaled by the context alone.
 //
 // Normalisation, per window (instance normalisation, as RevIN, Kim et al. 2022, without its learned
-// affine): each context is shifted by its own mean and divided by its own standard deviation, and
+// affine): each context is shifted by its own level and divided by its own standard deviation, and
 // the target and the forecast are put through the same map and back. A series whose level drifts
 // (co2 climbs 50 ppm over the data) then always looks the same to the model, which learns shapes
 // rather than levels, and can forecast a level it never saw in training. A constant context has a
 // standard deviation of 0; it is divided by 1 instead.
+//
+// The level is the mean of the whole context (--level 0), or of its last L values (--level L, say
+// one season). The first puts the origin of the model's output in the middle of the context, so a
+// forecast must add the growth of half a context to reach the present, and carries on whatever
+// slope the context had; the second anchors the origin at the latest season, as Holt-Winters'
+// level follows the latest values, so a model that outputs the seasonal shape alone already
+// forecasts "as last season", and any trend it adds starts from where the series is now.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -15,6 +22,7 @@
 
 #include "ag/core/tensor.h"
 #include "ag/data/random.h"
+#include "model.h"
 #include "series.h"
 
 namespace forecast {
@@ -24,7 +32,8 @@ struct WindowScale {
   double normalise(double x) const { return (x - mean) / std; }
   double restore(double z) const { return z * std + mean; }
 };
-WindowScale window_scale(std::span<const double> context);
+// The scale of one context: the mean of its last `level` values (0: all), its standard deviation.
+WindowScale window_scale(std::span<const double> context, int64_t level = 0);
 
 // Windows whose contexts start at `starts`: the model's inputs and, when they fit in the series,
 // the targets.
@@ -34,24 +43,23 @@ struct Batch {
   ag::Tensor target;    // (B,H) normalised; undefined unless every window has its H values
   std::vector<WindowScale> scales;
 };
-Batch make_batch(const Series& series, std::span<const int64_t> starts, int64_t context, int64_t horizon,
-                 int64_t patch, bool calendar);
+// The window sizes and normalisation are the model's (context C, horizon H, patch P, calendar, level).
+Batch make_batch(const Series& series, std::span<const int64_t> starts, const ModelConfig& model);
 
 // Random training windows (context and target) that end at or before `end`, drawn from a seeded
 // generator whose state a checkpoint keeps.
 class WindowSampler {
  public:
-  WindowSampler(const Series& series, int64_t end, int64_t batch_size, int64_t context, int64_t horizon, int64_t patch,
-                bool calendar, uint64_t seed);
+  WindowSampler(const Series& series, int64_t end, int64_t batch_size, const ModelConfig& model, uint64_t seed);
   Batch next();
-  int64_t windows() const { return end_ - context_ - horizon_ + 1; }  // how many different ones there are
+  int64_t windows() const { return end_ - model_.context - model_.horizon + 1; }  // how many different ones there are
   std::string state() const;
   void set_state(const std::string& state);
 
  private:
   const Series& series_;
-  int64_t end_, batch_size_, context_, horizon_, patch_;
-  bool calendar_;
+  int64_t end_, batch_size_;
+  ModelConfig model_;
   ag::data::Rng rng_;
 };
 

@@ -40,7 +40,7 @@ TEST_CASE("forecaster: a tiny model learns a pure sine near-exactly") {
   TrainOptions o;
   o.lr = 3e-3, o.weight_decay = 0.0;
   auto optimizer = make_optimizer(*model, o);
-  WindowSampler sampler(s, 160, 32, c.context, c.horizon, c.patch, false, 1);
+  WindowSampler sampler(s, 160, 32, c, 1);
   const double before = ag::data::mae(std::span(s.values).subspan(170, 8), forecast_after(*model, s, 170).median);
   for (int step = 0; step < 300; ++step) {
     const Batch b = sampler.next();
@@ -77,15 +77,64 @@ TEST_CASE("windows: each context is scaled by its own mean and spread, the targe
   Series s;
   s.values = {1, 3, 1, 3, 5, 5, 5, 5};
   const int64_t starts[] = {0, 4};
-  const Batch b = make_batch(s, starts, 4, 2, 2, false);
+  ModelConfig c;
+  c.context = 4, c.horizon = 2, c.patch = 2;
+  const Batch b = make_batch(s, starts, c);
   CHECK(b.scales[0].mean == 2);
   CHECK(b.scales[0].std == 1);
   CHECK(b.scales[1].std == 1);  // a constant context is divided by 1, not 0
   CHECK(b.context.to_vector<float>() == std::vector<float>{-1, 1, -1, 1, 0, 0, 0, 0});
   CHECK_FALSE(b.target.defined());  // the second window has none of its 2 targets
   const int64_t first[] = {0};
-  CHECK(make_batch(s, first, 4, 2, 2, false).target.to_vector<float>() == std::vector<float>{3, 3});
+  CHECK(make_batch(s, first, c).target.to_vector<float>() == std::vector<float>{3, 3});
   CHECK(b.scales[0].restore(3) == 5);
+}
+
+TEST_CASE("windows: --level shifts each window by the mean of its last L values, the spread unchanged") {
+  Series s;
+  s.values = {1, 3, 1, 3, 5, 5, 5, 5};
+  ModelConfig c;
+  c.context = 4, c.horizon = 2, c.patch = 2, c.level = 1;
+  const int64_t first[] = {0};
+  const Batch b = make_batch(s, first, c);
+  CHECK(b.scales[0].mean == 3);  // the last value, not the window's mean of 2
+  CHECK(b.scales[0].std == 1);
+  CHECK(b.context.to_vector<float>() == std::vector<float>{-2, 0, -2, 0});
+  CHECK(b.target.to_vector<float>() == std::vector<float>{2, 2});
+  CHECK(window_scale(std::vector<double>{1, 3, 5, 7}, 2).mean == 6);
+  CHECK(window_scale(std::vector<double>{1, 3, 5, 7}, 4).mean == 4);  // L = C: the whole window
+}
+
+TEST_CASE("interval margin: the split-conformal quantile of how far values fall outside, in context spreads") {
+  Evaluation e;
+  e.actual = {0, 0, 0, 0};
+  e.model.lower = {-1, 1, -3, 0.5}, e.model.upper = {1, 2, -2, 3}, e.model.median = {0, 1.5, -2.5, 1};
+  e.model.scale = 2;
+  // Scores max(lower - y, y - upper) / 2: -0.5 (inside), 0.5, 1, 0.25; sorted -0.5, 0.25, 0.5, 1.
+  const std::vector<Evaluation> calibration{e};
+  CHECK(interval_margin(calibration, 0.8) == 1.0);  // the ceil(0.8 x 5) = 4th
+  CHECK(interval_margin(calibration, 0.5) == 0.5);  // the 3rd
+  CHECK(interval_margin(calibration, 0.1) == -0.5);
+  CHECK(interval_margin(calibration, 0.99) == 1.0);  // past n: the largest
+  CHECK_THROWS_WITH(interval_margin(std::vector<Evaluation>{}, 0.8), Catch::Contains("no held-out values"));
+}
+
+TEST_CASE("forecast_after: a margin widens the interval by that many context spreads, a negative one narrows it") {
+  ag::manual_seed(3);
+  const Series s = sine(64, 16);
+  ModelConfig c;
+  c.context = 32, c.horizon = 8, c.patch = 4, c.layers = 1, c.heads = 2, c.width = 8, c.feedforward = 16;
+  Forecaster model(c);
+  const QuantileForecast raw = forecast_after(*model, s, 40), wide = forecast_after(*model, s, 40, 0.5);
+  const QuantileForecast narrow = forecast_after(*model, s, 40, -100);
+  CHECK(raw.scale == Approx(std::sqrt(2.0)));  // a sine of amplitude 2 over whole periods
+  for (size_t h = 0; h < 8; ++h) {
+    CHECK(wide.median[h] == raw.median[h]);
+    CHECK(wide.lower[h] == Approx(raw.lower[h] - 0.5 * raw.scale));
+    CHECK(wide.upper[h] == Approx(raw.upper[h] + 0.5 * raw.scale));
+    CHECK(narrow.lower[h] == narrow.median[h]);
+    CHECK(narrow.upper[h] == narrow.median[h]);
+  }
 }
 
 TEST_CASE("Holt-Winters: the recursions by hand, and a trend plus season it recovers") {

@@ -10,6 +10,7 @@
 #include "ag/data/csv.h"
 #include "ag/train/interrupt.h"
 #include "commands.h"
+#include "evaluate.h"
 #include "series.h"
 #include "tests/data/temp_dir.h"
 #include "tiny_run.h"
@@ -131,6 +132,9 @@ TEST_CASE("train: a run writes its report, plots and model, predict continues it
   };
   refused([](TrainOptions& b) { b.model.context = 25; }, "--context (25) must be a positive multiple of --patch (4)");
   refused([](TrainOptions& b) { b.model.dropout = 1; }, "--dropout (1) must be in [0, 1)");
+  refused([](TrainOptions& b) { b.model.level = 25; }, "--level (25) must not exceed --context (24)");
+  refused([](TrainOptions& b) { b.valid_origins = 0; }, "--valid-origins (0) must be in [1, 64]");
+  refused([](TrainOptions& b) { b.valid_origins = 16; }, "take (1 + --valid-origins) x --horizon (102)");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\nQ2,2\n"); }, "give --season");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\n"), b.season = 4, b.calendar = true; },
           "--calendar needs dates or decimal years");
@@ -150,6 +154,51 @@ TEST_CASE("train: a run stopped by Ctrl-C and resumed takes the same steps as on
   CHECK(resumed.steps == 12);
   CHECK(resumed.train_losses == whole.train_losses);  // bit for bit
   CHECK(resumed.test.model.median == whole.test.model.median);
+}
+
+TEST_CASE("train: --valid-origins validates from several origins, --refit retrains before the test") {
+  ag::data::testing::TempDir dir;
+  std::ostringstream log;
+  TrainOptions o = tiny_run(dir, "origins");
+  o.valid_origins = 2, o.model.level = 6;
+  const TrainResult result = train(o, log);
+  // 120 values, H = 6: the test is [114, 120), the validation origins 108 and 102, training before 102.
+  CHECK_THAT(log.str(), Catch::Contains("training windows end by 102") && Catch::Contains("validation 2 x 6 values"));
+  const LoadedModel kept = load_model(dir.path("origins"));
+  const Series series = series_from_csv(ag::data::read_csv(o.data), "");
+  std::vector<Evaluation> origins;
+  for (int64_t end : {108, 102}) origins.push_back(evaluate(*kept.model, series, end, 12, false));
+  CHECK(result.best_valid_mase == Approx(mean_scores(origins).model.mase));
+  CHECK(kept.interval_margin() == Approx(interval_margin(origins, 0.8)));
+  const QuantileForecast raw = forecast_after(*kept.model, series, 114);
+  for (size_t h = 0; h < 6; ++h)
+    CHECK(result.test.model.upper[h] == Approx(std::max(raw.upper[h] + kept.interval_margin() * raw.scale,
+                                                        raw.median[h])));
+
+  // The refit keeps the validation's choice and margin, and trains new weights on values up to 114.
+  o = tiny_run(dir, "refit");
+  o.valid_origins = 2, o.model.level = 6, o.refit = true;
+  const TrainResult refit = train(o, log);
+  CHECK(refit.best_valid_mase == result.best_valid_mase);
+  CHECK_THAT(log.str(), Catch::Contains("refitting on the 114 values before the test (85 windows)"));
+  const LoadedModel refitted = load_model(dir.path("refit"));
+  CHECK(refitted.info.at("refit") == true);
+  CHECK(refitted.info.at("step") == kept.info.at("step"));
+  CHECK(refitted.interval_margin() == kept.interval_margin());
+  CHECK(refit.test.model.median != result.test.model.median);
+  CHECK(refit.test.model.median == forecast_after(*refitted.model, series, 114, kept.interval_margin()).median);
+
+  // Stopped after a step and resumed, or resumed once finished (which refits again), it is the same run.
+  ag::train::InterruptGuard::request();
+  o.out = dir.path("refit_stopped");
+  CHECK(train(o, log).interrupted);
+  for (const char* run : {"refit_stopped", "refit"}) {
+    TrainOptions again;
+    again.resume = dir.path(run), again.threads = 1;
+    const TrainResult resumed = train(again, log);
+    CHECK(resumed.train_losses == refit.train_losses);
+    CHECK(resumed.test.model.median == refit.test.model.median);
+  }
 }
 
 TEST_CASE("flags: ranges are checked and a bad value exits with a message") {
