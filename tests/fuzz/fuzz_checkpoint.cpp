@@ -73,7 +73,7 @@ void read(unsigned k, const std::string& dir, const std::string& file) {
     }
     case 1: {
       const kit::Checkpoint saved = load(file, kGpt);
-      gpt::check_train_bounds(saved.options(), "options");
+      gpt::check_train_bounds(saved.options(), file + ": options");
       const auto options = saved.options_as<gpt::TrainOptions>("gpt train");
       options.validate();
       if (options.tokenizer != "char") gpt::load_codec(saved.file(), dir);
