@@ -42,10 +42,14 @@ const kit::FileFormat kGpt{"ag-gpt-checkpoint-1", "gpt"};
 const kit::FileFormat kClassify{"ag-classify-checkpoint-1", "classify"};
 const kit::FileFormat kForecast{"ag-forecast-checkpoint-1", "forecast"};
 
-kit::Checkpoint load(const std::string& path, const kit::FileFormat& format) {
-  kit::Checkpoint saved = kit::Checkpoint::load(path, format);
+// The property every checkpoint that loads must have: one training loss per step.
+const kit::Checkpoint& checked(const kit::Checkpoint& saved) {
   if (saved.state().train_losses.size() != static_cast<size_t>(saved.state().step)) __builtin_trap();
   return saved;
+}
+
+kit::Checkpoint load(const std::string& path, const kit::FileFormat& format) {
+  return checked(kit::Checkpoint::load(path, format));
 }
 
 // What Checkpoint::restore and the trainer do with the saved positions, without a model.
@@ -68,7 +72,7 @@ void read(unsigned k, const std::string& dir, const std::string& file) {
   switch (k % 5) {
     case 0: {
       const seq2seq::SavedCheckpoint saved = seq2seq::read_checkpoint(dir);
-      restore_positions(saved.checkpoint);
+      restore_positions(checked(saved.checkpoint));
       break;
     }
     case 1: {
