@@ -17,7 +17,7 @@ set -euo pipefail
 budget=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(safetensors text tokenizers sentencepiece csv labelled_text)
+[ ${#targets[@]} -eq 0 ] && targets=(safetensors text tokenizers sentencepiece csv labelled_text checkpoint)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-fuzz"
 
@@ -36,12 +36,12 @@ export OMP_NUM_THREADS=1
 # The targets write each input to a scratch file; on tmpfs that (and save's fsync) costs nothing.
 [ -w /dev/shm ] && export TMPDIR=${TMPDIR:-/dev/shm}
 # The longest input each target is given: room for what its format can hold (a safetensors header
-# and its tensors, a SentencePiece model of a few hundred pieces, a mail with its MIME parts), but no
-# more, since every reader is linear and a longer input only costs time (libFuzzer grows lengths
+# and its tensors, a small model's checkpoint, a SentencePiece model of a few hundred pieces, a mail
+# with its MIME parts), but no more, since every reader is linear and a longer input only costs time (libFuzzer grows lengths
 # slowly up to the limit; see docs/fuzzing.md).
 max_len() {
   case $1 in
-    safetensors|text) echo 65536 ;;
+    safetensors|text|checkpoint) echo 65536 ;;
     *) echo 16384 ;;
   esac
 }

@@ -196,7 +196,24 @@ std::string decode_header(const std::string& value, MailCleaning& cleaning) {
   return to_utf8(out, "", cleaning);
 }
 
+// Where `needle` (lowercase) first occurs in `text` at or after `from`, ignoring case; text.size()
+// when it does not. Compares in place: lowercasing a copy of the rest of the text for every
+// <script> would make a page of thousands of them quadratic.
+size_t find_nocase(std::string_view text, std::string_view needle, size_t from) {
+  for (size_t at = from; at + needle.size() <= text.size(); ++at) {
+    size_t k = 0;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(text[at + k])) == needle[k]) ++k;
+    if (k == needle.size()) return at;
+  }
+  return text.size();
+}
+
+// How far after its '&' an entity's ';' may stand: room for 9 characters between them, enough for
+// "#x10FFFF", "#1114111" and every named entity; a longer spelling (leading zeros) stays as it is.
+constexpr size_t kMaxEntity = 10;
+
 // HTML as text: no tags, comments, scripts or styles; entities decoded; block tags as line breaks.
+// Linear in the length of `html`: every search is bounded or starts where the last one ended.
 std::string html_to_text(std::string_view html) {
   std::string out;
   size_t i = 0;
@@ -213,8 +230,7 @@ std::string html_to_text(std::string_view html) {
       if (end == std::string_view::npos) break;  // an unclosed tag runs to the end
       const std::string tag = lower(html.substr(i + 1, std::min<size_t>(end - i - 1, 12)));
       if (tag.starts_with("script") || tag.starts_with("style")) {  // their content is not text
-        const size_t close = lower(html.substr(end)).find(tag.starts_with("script") ? "</script" : "</style");
-        i = close == std::string::npos ? html.size() : end + close;
+        i = find_nocase(html, tag.starts_with("script") ? "</script" : "</style", end);
         continue;
       }
       const bool block = tag.starts_with("br") || tag.starts_with("p") || tag.starts_with("/p") ||
@@ -225,9 +241,11 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     if (c == '&') {
-      const size_t semi = html.find(';', i);
-      if (semi != std::string_view::npos && semi - i <= 10) {
-        const std::string entity = lower(html.substr(i + 1, semi - i - 1));
+      // Only as far as the longest entity: an '&' without its ';' must not send a search to the end
+      // of the text, once for every '&'.
+      const size_t semi = html.substr(i, kMaxEntity + 1).find(';');
+      if (semi != std::string_view::npos) {
+        const std::string entity = lower(html.substr(i + 1, semi - 1));
         std::optional<char32_t> cp;
         if (entity == "amp") cp = '&';
         else if (entity == "lt") cp = '<';
@@ -249,7 +267,7 @@ std::string html_to_text(std::string_view html) {
         }
         if (cp) {
           utf8::append(out, *cp);
-          i = semi + 1;
+          i += semi + 1;
           continue;
         }
       }
