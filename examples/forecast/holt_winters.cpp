@@ -162,9 +162,10 @@ void fit_initial_states(std::span<const double> y, HoltWintersParameters& p) {
   p = with_state(x);
 }
 
-}  // namespace
-
-HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
+// The starting states from the first two seasons (y has at least two): the level, the mean of the
+// first; the trend, the change between the two means per step; the season, the first season minus
+// its mean. The level and trend start one step before y[0]: the first season's mean sits at its middle.
+HoltWintersParameters starting_states(std::span<const double> y, int64_t season_length) {
   AG_CHECK(season_length >= 2, "Holt-Winters: the season ({}) must be at least 2", season_length);
   const auto m = static_cast<size_t>(season_length);
   AG_CHECK(y.size() >= 2 * m, "Holt-Winters: {} values are fewer than the two seasons ({}) it starts from", y.size(),
@@ -173,10 +174,25 @@ HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
   const double second =
       std::accumulate(y.begin() + static_cast<ptrdiff_t>(m), y.begin() + static_cast<ptrdiff_t>(2 * m), 0.0) /
       static_cast<double>(m);
-  HoltWintersParameters best{0.5, 0.1, 0.1, first, (second - first) / static_cast<double>(m), {}};
-  for (size_t i = 0; i < m; ++i) best.season0.push_back(y[i] - first);
-  // The level and trend start one step before y[0]: the first season's mean sits at its middle.
-  best.level0 = first - best.trend0 * (static_cast<double>(m) + 1) / 2;
+  HoltWintersParameters p{0.5, 0.1, 0.1, first, (second - first) / static_cast<double>(m), {}};
+  for (size_t i = 0; i < m; ++i) p.season0.push_back(y[i] - first);
+  p.level0 = first - p.trend0 * (static_cast<double>(m) + 1) / 2;
+  return p;
+}
+
+}  // namespace
+
+HoltWinters HoltWinters::smooth(std::span<const double> y, int64_t season_length, double alpha, double beta,
+                                double gamma) {
+  HoltWintersParameters p = starting_states(y, season_length);
+  p.alpha = alpha, p.beta = beta, p.gamma = gamma;
+  fit_initial_states(y, p);
+  return run(y, p, nullptr);
+}
+
+HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
+  HoltWintersParameters best = starting_states(y, season_length);
+  const auto m = static_cast<size_t>(season_length);
   // The search runs over u in the unit box (a point outside is clamped onto it, so that the
   // bounds themselves, where co2's optimum lies, are reached exactly): alpha = u0, beta = u1,
   // gamma = (1 - alpha) u2.

@@ -32,6 +32,9 @@ struct HoltWinters {
 
   // Fits the model to `y` (at least two seasons); throws ag::Error if it is too short.
   static HoltWinters fit(std::span<const double> y, int64_t season_length);
+  // The model with the given smoothing run over `y` (at least two seasons) from the initial states
+  // that least squares fits to it: fit() without the search over the smoothing.
+  static HoltWinters smooth(std::span<const double> y, int64_t season_length, double alpha, double beta, double gamma);
   // The `horizon` values after the fitted series.
   std::vector<double> forecast(int64_t horizon) const;
 };
