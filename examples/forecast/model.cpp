@@ -30,6 +30,7 @@ void ModelConfig::validate(bool settled) const {
   AG_CHECK(level >= 0 && level <= kMaxLength, "model: --level ({}) must be in [0, {}]", level, kMaxLength);
   AG_CHECK(context == 0 || level <= context,  // context 0: not chosen yet
            "model: --level ({}) must not exceed --context ({})", level, context);
+  AG_CHECK(hw.on || hw.history == 0, "model: --hw-history ({}) is for --hw-residual; give both", hw.history);
   if (!hw.on) return;
   AG_CHECK(hw.history >= 0 && hw.history <= kMaxLength, "model: --hw-history ({}) must be in [0, {}]", hw.history,
            kMaxLength);

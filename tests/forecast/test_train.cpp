@@ -250,6 +250,9 @@ TEST_CASE("train: --hw-residual learns what Holt-Winters misses; predict and --r
   o.model.hw.on = true, o.model.context = 16;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--hw-residual needs a --season (12) of at least 2, and "
                                                    "--context (16)"));
+  o = tiny_run(dir, "history_alone");
+  o.model.hw.history = 48;
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--hw-history (48) is for --hw-residual; give both"));
 }
 
 TEST_CASE("flags: ranges are checked and a bad value exits with a message") {
