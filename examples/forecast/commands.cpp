@@ -33,6 +33,11 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
   app.add_flag("--calendar", o.calendar, "add calendar features (day of week and year, or month) from the time column");
   app.add_option("--level", o.model.level, "shift each window by the mean of its last L values (0: all of them)")
       ->capture_default_str();
+  app.add_flag("--hw-residual", o.model.hw.on,
+               "forecast what Holt-Winters' forecast (smoothing fitted on the training values) misses");
+  app.add_option("--hw-history", o.model.hw.history,
+                 "with --hw-residual: the values before each origin Holt-Winters runs over (0: all)")
+      ->capture_default_str();
   app.add_option("--valid-origins", o.valid_origins, "validation windows of H before the test, each a forecast origin")
       ->capture_default_str();
   app.add_flag("--refit", o.refit, "after training, retrain on the validation values too for the kept step count");

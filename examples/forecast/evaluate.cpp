@@ -27,7 +27,7 @@ QuantileForecast forecast_after(ForecasterImpl& model, const Series& series, int
   f.scale = batch.scales[0].std;
   for (size_t h = 0; h < static_cast<size_t>(c.horizon); ++h) {
     std::array<double, 3> q{};
-    for (size_t i = 0; i < 3; ++i) q[i] = batch.scales[0].restore(out[h * 3 + i]);
+    for (size_t i = 0; i < 3; ++i) q[i] = batch.bases[0][h] + out[h * 3 + i] * batch.scales[0].std;
     std::sort(q.begin(), q.end());
     // A negative margin narrows the interval at most to the median.
     f.lower.push_back(std::min(q[0] - margin * f.scale, q[1]));

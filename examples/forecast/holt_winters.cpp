@@ -48,6 +48,10 @@ std::vector<double> HoltWinters::forecast(int64_t horizon) const {
 
 namespace {
 
+// The most (m + 2)^2 n, the work of solving the initial states once, for which the fit profiles
+// them out at every evaluation (co2: 7e4, daily births: 6e5, monthly sunspots with a season of 132: 5e7).
+constexpr double kProfileBudget = 4e6;
+
 // Nelder-Mead's downhill simplex (Nelder & Mead 1965, with the usual coefficients: reflect 1,
 // expand 2, contract 1/2, shrink 1/2) from `start` with initial steps `step`; returns the best point.
 std::vector<double> nelder_mead(const std::function<double(const std::vector<double>&)>& f, std::vector<double> start,
@@ -104,9 +108,6 @@ std::vector<double> nelder_mead(const std::function<double(const std::vector<dou
   return x[static_cast<size_t>(std::min_element(fx.begin(), fx.end()) - fx.begin())];
 }
 
-double logistic(double u) { return 1 / (1 + std::exp(-u)); }
-double logit(double p) { return std::log(p / (1 - p)); }
-
 // The initial states (level, trend, m seasons) that minimise the squared one-step errors for p's
 // alpha, beta and gamma. For fixed smoothing the recursions are linear in the initial state x, so
 // the errors are e(x) = e(0) + R x, R's column k being the errors from unit state k on a series of
@@ -161,9 +162,10 @@ void fit_initial_states(std::span<const double> y, HoltWintersParameters& p) {
   p = with_state(x);
 }
 
-}  // namespace
-
-HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
+// The starting states from the first two seasons (y has at least two): the level, the mean of the
+// first; the trend, the change between the two means per step; the season, the first season minus
+// its mean. The level and trend start one step before y[0]: the first season's mean sits at its middle.
+HoltWintersParameters starting_states(std::span<const double> y, int64_t season_length) {
   AG_CHECK(season_length >= 2, "Holt-Winters: the season ({}) must be at least 2", season_length);
   const auto m = static_cast<size_t>(season_length);
   AG_CHECK(y.size() >= 2 * m, "Holt-Winters: {} values are fewer than the two seasons ({}) it starts from", y.size(),
@@ -172,28 +174,53 @@ HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
   const double second =
       std::accumulate(y.begin() + static_cast<ptrdiff_t>(m), y.begin() + static_cast<ptrdiff_t>(2 * m), 0.0) /
       static_cast<double>(m);
-  HoltWintersParameters best{0.5, 0.1, 0.1, first, (second - first) / static_cast<double>(m), {}};
-  for (size_t i = 0; i < m; ++i) best.season0.push_back(y[i] - first);
-  // The level and trend start one step before y[0]: the first season's mean sits at its middle.
-  best.level0 = first - best.trend0 * (static_cast<double>(m) + 1) / 2;
-  // The search runs over unconstrained u: alpha, beta = logistic(u0), logistic(u1); gamma =
-  // (1 - alpha) logistic(u2). It alternates with the least-squares initial states: the smoothing
-  // for the states, then the states for the smoothing, which only ever lowers the error.
+  HoltWintersParameters p{0.5, 0.1, 0.1, first, (second - first) / static_cast<double>(m), {}};
+  for (size_t i = 0; i < m; ++i) p.season0.push_back(y[i] - first);
+  p.level0 = first - p.trend0 * (static_cast<double>(m) + 1) / 2;
+  return p;
+}
+
+}  // namespace
+
+HoltWinters HoltWinters::smooth(std::span<const double> y, int64_t season_length, double alpha, double beta,
+                                double gamma) {
+  HoltWintersParameters p = starting_states(y, season_length);
+  p.alpha = alpha, p.beta = beta, p.gamma = gamma;
+  fit_initial_states(y, p);
+  return run(y, p, nullptr);
+}
+
+HoltWinters HoltWinters::fit(std::span<const double> y, int64_t season_length) {
+  HoltWintersParameters best = starting_states(y, season_length);
+  const auto m = static_cast<size_t>(season_length);
+  // The search runs over u in the unit box (a point outside is clamped onto it, so that the
+  // bounds themselves, where co2's optimum lies, are reached exactly): alpha = u0, beta = u1,
+  // gamma = (1 - alpha) u2.
   auto with_smoothing = [&](const std::vector<double>& u) {
     HoltWintersParameters p = best;
-    p.alpha = logistic(u[0]), p.beta = logistic(u[1]), p.gamma = (1 - p.alpha) * logistic(u[2]);
+    const auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
+    p.alpha = unit(u[0]), p.beta = unit(u[1]), p.gamma = (1 - p.alpha) * unit(u[2]);
     return p;
   };
+  // Where it is cheap, every evaluation solves the initial states for its smoothing (variable
+  // projection: the error as a function of the smoothing alone), which finds the optimum
+  // statsmodels finds. A long season makes that cost (m + 2)^2 n a time, so there the search
+  // alternates instead, three times: the smoothing for fixed states, then the states for the
+  // smoothing, which only ever lowers the error but can stop short of the optimum.
+  const double cost = static_cast<double>(m + 2) * static_cast<double>(m + 2) * static_cast<double>(y.size());
+  const bool profile = cost <= kProfileBudget;
   auto sse = [&](const std::vector<double>& u) {
-    const double value = run(y, with_smoothing(u), nullptr).sse;
+    HoltWintersParameters p = with_smoothing(u);
+    if (profile) fit_initial_states(y, p);
+    const double value = run(y, p, nullptr).sse;
     return std::isfinite(value) ? value : 1e300;
   };
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < (profile ? 1 : 3); ++round) {
     std::vector<double> best_u;
     double best_sse = 0;
     for (double alpha : {0.1, 0.5, 0.9})
       for (double beta : {0.01, 0.2}) {
-        const std::vector<double> u = nelder_mead(sse, {logit(alpha), logit(beta), logit(0.1)}, 1.0, 600);
+        const std::vector<double> u = nelder_mead(sse, {alpha, beta, 0.1}, 0.1, 600);
         const double value = sse(u);
         if (best_u.empty() || value < best_sse) best_u = u, best_sse = value;
       }

@@ -10,10 +10,13 @@
 //
 // Fitting, as statsmodels' default (initialization_method="estimated"): alpha, beta, gamma (with
 // 0 <= gamma <= 1 - alpha, statsmodels' bound) and the initial level, trend and m seasons minimise
-// the sum of squared one-step errors. The search alternates, three times: Nelder-Mead over the
-// smoothing from six starts, then the initial states by least squares (for fixed smoothing the
-// errors are linear in them). It starts from the first two seasons (level: the mean of the first;
-// trend: the change between the two means, per step; season: the first season minus its mean).
+// the sum of squared one-step errors. For fixed smoothing the errors are linear in the initial
+// states, which least squares then solves; Nelder-Mead searches the smoothing from six starts.
+// Where that solve is cheap ((m + 2)^2 n up to 4e6: monthly and daily series) it is done inside
+// every evaluation (variable projection), which reaches statsmodels' optimum; for a long season
+// (sunspots' 132) the search alternates instead, smoothing then states, three times. Starting
+// states: the first two seasons (level: the mean of the first; trend: the change between the two
+// means, per step; season: the first season minus its mean).
 #pragma once
 #include <cstdint>
 #include <span>
@@ -29,6 +32,9 @@ struct HoltWinters {
 
   // Fits the model to `y` (at least two seasons); throws ag::Error if it is too short.
   static HoltWinters fit(std::span<const double> y, int64_t season_length);
+  // The model with the given smoothing run over `y` (at least two seasons) from the initial states
+  // that least squares fits to it: fit() without the search over the smoothing.
+  static HoltWinters smooth(std::span<const double> y, int64_t season_length, double alpha, double beta, double gamma);
   // The `horizon` values after the fitted series.
   std::vector<double> forecast(int64_t horizon) const;
 };

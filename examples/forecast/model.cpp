@@ -30,12 +30,27 @@ void ModelConfig::validate(bool settled) const {
   AG_CHECK(level >= 0 && level <= kMaxLength, "model: --level ({}) must be in [0, {}]", level, kMaxLength);
   AG_CHECK(context == 0 || level <= context,  // context 0: not chosen yet
            "model: --level ({}) must not exceed --context ({})", level, context);
+  AG_CHECK(hw.on || hw.history == 0, "model: --hw-history ({}) is for --hw-residual; give both", hw.history);
+  if (!hw.on) return;
+  AG_CHECK(hw.history >= 0 && hw.history <= kMaxLength, "model: --hw-history ({}) must be in [0, {}]", hw.history,
+           kMaxLength);
+  AG_CHECK(hw.alpha >= 0 && hw.alpha <= 1 && hw.beta >= 0 && hw.beta <= 1 && hw.gamma >= 0 && hw.gamma <= 1 - hw.alpha,
+           "model: the Holt-Winters smoothing ({}, {}, {}) must lie in [0, 1] with gamma at most 1 - alpha", hw.alpha,
+           hw.beta, hw.gamma);
+  if (!settled) return;  // the season is --season's, settled from the series
+  AG_CHECK(hw.season >= 2 && hw.season <= kMaxLength && 2 * hw.season <= context &&
+               (hw.history == 0 || hw.history >= 2 * hw.season),
+           "model: --hw-residual needs a --season ({}) of at least 2, and --context ({}) and --hw-history ({}, 0: "
+           "all) of at least two seasons", hw.season, context, hw.history);
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   j = {{"context", c.context}, {"horizon", c.horizon}, {"patch", c.patch}, {"calendar", c.calendar},
        {"layers", c.layers}, {"heads", c.heads}, {"width", c.width}, {"feedforward", c.feedforward},
        {"dropout", c.dropout}, {"level", c.level}};
+  if (c.hw.on)
+    j["hw_residual"] = {{"history", c.hw.history}, {"season", c.hw.season}, {"alpha", c.hw.alpha},
+                        {"beta", c.hw.beta}, {"gamma", c.hw.gamma}};
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
@@ -48,6 +63,15 @@ void from_json(const nlohmann::json& j, ModelConfig& c) {
   c.dropout = j.at("dropout").get<double>();
   // Files written before --level existed shifted by the window mean, which is level 0.
   c.level = j.contains("level") ? integer("level") : 0;
+  // Files written before --hw-residual existed have no Holt-Winters base.
+  c.hw = HoltWintersBase{};
+  if (!j.contains("hw_residual")) return;
+  const nlohmann::json& hw = j.at("hw_residual");
+  c.hw.on = true;
+  c.hw.history = ag::json_integer(hw.at("history"), "model config: hw_residual.history");
+  c.hw.season = ag::json_integer(hw.at("season"), "model config: hw_residual.season");
+  c.hw.alpha = hw.at("alpha").get<double>(), c.hw.beta = hw.at("beta").get<double>();
+  c.hw.gamma = hw.at("gamma").get<double>();
 }
 
 namespace {

@@ -33,6 +33,21 @@ inline constexpr std::array<double, 3> kQuantiles = {0.1, 0.5, 0.9};
 // The most values --context, --horizon and --patch may each span (a season may be longer).
 inline constexpr int64_t kMaxLength = 65536;
 
+// --hw-residual: the model forecasts what Holt-Winters' forecast misses (as ES-RNN, Smyl 2020, puts
+// exponential smoothing beside a network). At each forecast origin, additive Holt-Winters with the
+// smoothing fitted once on the training values is run over the values before the origin (the last
+// `history`, 0: all), its initial states solved by least squares there, and forecasts H steps;
+// the model's output, in the context's standard deviations, is added to that forecast, and its
+// targets are what is left of the actual values. A model that outputs 0 forecasts exactly as
+// Holt-Winters does, whose level and slope follow the latest values; what the network adds is
+// what the smoothing cannot say.
+struct HoltWintersBase {
+  bool on = false;
+  int64_t history = 0;  // the values before each origin it runs over (0: all); 0 or at least two seasons
+  int64_t season = 0;   // set by train.cpp from --season
+  double alpha = 0, beta = 0, gamma = 0;  // set by train.cpp: fitted on the training values
+};
+
 struct ModelConfig {
   int64_t context = 0;   // C, values the model sees; a multiple of patch (0: chosen from the season)
   int64_t horizon = 0;   // H, values it forecasts (0: one season)
@@ -45,6 +60,7 @@ struct ModelConfig {
   double dropout = 0.1;
   // L: each window is shifted by the mean of its context's last L values (0: of all C; see windows.h).
   int64_t level = 0;
+  HoltWintersBase hw;
 
   // Throws an ag::Error naming the first flag out of its range. With `settled` false, 0 is also
   // accepted where train.cpp chooses the value from the series (--context, --horizon).

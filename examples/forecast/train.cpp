@@ -14,6 +14,7 @@
 #include "ag/optim/clip_grad.h"
 #include "ag/optim/lr_scheduler.h"
 #include "ag/train/train.h"
+#include "holt_winters.h"
 #include "weights.h"
 #include "windows.h"
 
@@ -102,12 +103,18 @@ void settle(TrainOptions& o, const Series& s) {
   AG_CHECK(!o.calendar || s.calendar_features() > 0, "{}: --calendar needs dates or decimal years in the time column",
            s.name);
   o.model.calendar = o.calendar ? s.calendar_features() : 0;
+  o.model.hw.season = o.model.hw.on ? o.season : 0;
   o.validate();
   const int64_t H = o.model.horizon, C = o.model.context, held_out = (1 + o.valid_origins) * H;
   AG_CHECK(s.size() - held_out >= C + H && s.size() - held_out > o.season,
            "{}: {} values are too few: the test and validation take (1 + --valid-origins) x --horizon ({}), and "
            "training needs at least one window of --context {} + --horizon {} before them", s.name, s.size(), held_out,
            C, H);
+  if (!o.model.hw.on) return;
+  // --hw-residual: the smoothing is fitted once, on the training values (the same again on --resume).
+  const HoltWinters fitted = HoltWinters::fit(std::span(s.values).first(static_cast<size_t>(s.size() - held_out)),
+                                              o.season);
+  o.model.hw.alpha = fitted.alpha, o.model.hw.beta = fitted.beta, o.model.hw.gamma = fitted.gamma;
 }
 
 // A model with its optimizer, schedule and window sampler (windows ending by `end`): what a
@@ -152,6 +159,12 @@ class Run {
                         series_.name, series_.size(), valid_start(o_.valid_origins - 1), fit_.sampler.windows(),
                         o_.valid_origins, o_.model.horizon, o_.model.horizon, o_.season, o_.model.context,
                         fit_.model->num_parameters());
+    const HoltWintersBase& hw = o_.model.hw;
+    if (hw.on)
+      log_ << fmt::format("forecast: the model learns the residual of Holt-Winters over {} before each origin "
+                          "(smoothing from the training values: alpha {:.3f}, beta {:.3f}, gamma {:.3f})\n",
+                          hw.history > 0 ? fmt::format("the {} values", hw.history) : "all the values", hw.alpha,
+                          hw.beta, hw.gamma);
     if (!saved) return;
     saved->restore({*fit_.model, *fit_.optimizer, &fit_.schedule});
     state_ = saved->state();
@@ -254,9 +267,10 @@ class Run {
                            best.interval_margin());
     const int64_t kept_step = ag::json_integer(best.info.value("step", json(0)), "the kept model's step", 0);
     result.report = format_evaluation(
-        result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}{}",
+        result.test, fmt::format("{}: the last {} values (held out), season {}; transformer from step {}{}{}",
                                  series_.name, o_.model.horizon, o_.season, kept_step,
-                                 o_.refit ? ", refit on the validation values too" : ""));
+                                 o_.refit ? ", refit on the validation values too" : "",
+                                 o_.model.hw.on ? ", on Holt-Winters' forecast" : ""));
     json report = evaluation_json(result.test);
     report["series"] = series_.name, report["horizon"] = o_.model.horizon, report["season"] = o_.season;
     report["best_val_mase"] = best_, report["steps"] = state_.step, report["train_seconds"] = result.seconds;

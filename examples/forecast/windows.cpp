@@ -6,6 +6,7 @@
 
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
+#include "holt_winters.h"
 
 namespace forecast {
 
@@ -26,7 +27,16 @@ WindowScale window_scale(std::span<const double> context, int64_t level) {
   return {latest ? mean_of(context.last(static_cast<size_t>(level))) : mean, std > 0 ? std : 1.0};
 }
 
-Batch make_batch(const Series& series, std::span<const int64_t> starts, const ModelConfig& model) {
+std::vector<double> base_forecast(std::span<const double> values, int64_t origin, const ModelConfig& model,
+                                  const WindowScale& scale) {
+  const HoltWintersBase& hw = model.hw;
+  if (!hw.on) return std::vector<double>(static_cast<size_t>(model.horizon), scale.mean);
+  const auto before = values.first(static_cast<size_t>(origin));
+  const size_t n = hw.history > 0 ? std::min(static_cast<size_t>(hw.history), before.size()) : before.size();
+  return HoltWinters::smooth(before.last(n), hw.season, hw.alpha, hw.beta, hw.gamma).forecast(model.horizon);
+}
+
+Batch make_batch(const Series& series, std::span<const int64_t> starts, const ModelConfig& model, BaseCache* cache) {
   const auto B = static_cast<int64_t>(starts.size());
   const int64_t C = model.context, H = model.horizon, P = model.patch, N = C / P;
   const int64_t F = model.calendar > 0 ? series.calendar_features() : 0;
@@ -40,10 +50,20 @@ Batch make_batch(const Series& series, std::span<const int64_t> starts, const Mo
     const WindowScale scale =
         window_scale(values.subspan(static_cast<size_t>(start), static_cast<size_t>(C)), model.level);
     batch.scales.push_back(scale);
-    for (int64_t t = start; t < start + C; ++t) context.push_back(static_cast<float>(scale.normalise(values[t])));
-    have_targets = have_targets && start + C + H <= series.size();
-    for (int64_t t = start + C; have_targets && t < start + C + H; ++t)
-      target.push_back(static_cast<float>(scale.normalise(values[t])));
+    const int64_t origin = start + C;
+    std::vector<double> base;
+    if (cache && model.hw.on) {
+      const auto [kept, fresh] = cache->try_emplace(origin);
+      if (fresh) kept->second = base_forecast(values, origin, model, scale);
+      base = kept->second;
+    } else {
+      base = base_forecast(values, origin, model, scale);
+    }
+    for (int64_t t = start; t < origin; ++t) context.push_back(static_cast<float>(scale.normalise(values[t])));
+    have_targets = have_targets && origin + H <= series.size();
+    for (int64_t t = origin; have_targets && t < origin + H; ++t)
+      target.push_back(static_cast<float>((values[t] - base[static_cast<size_t>(t - origin)]) / scale.std));
+    batch.bases.push_back(std::move(base));
     for (int64_t n = 0; n < N && F > 0; ++n) {
       const auto& day = series.calendar[static_cast<size_t>(start + (n + 1) * P - 1)];
       features.insert(features.end(), day.begin(), day.end());
@@ -66,7 +86,7 @@ WindowSampler::WindowSampler(const Series& series, int64_t end, int64_t batch_si
 Batch WindowSampler::next() {
   std::vector<int64_t> starts(static_cast<size_t>(batch_size_));
   for (int64_t& start : starts) start = static_cast<int64_t>(ag::data::uniform_below(rng_, static_cast<uint64_t>(windows())));
-  return make_batch(series_, starts, model_);
+  return make_batch(series_, starts, model_, &bases_);
 }
 
 std::string WindowSampler::state() const {

@@ -94,7 +94,13 @@ TEST_CASE("forecast: a checkpoint or weights file with settings out of range is 
   for (const auto& [key, value, message] : std::vector<Damage>{
            {"/layers", 100, "model: --layers (100) must be in [1, 64]"},
            {"/width", 2.0e19, "model config: width must be an integer"},
-           {"/horizon", 1 << 20, "model: --horizon (1048576)"}}) {
+           {"/horizon", 1 << 20, "model: --horizon (1048576)"},
+           {"/hw_residual", {{"history", 0}, {"season", 12}, {"alpha", 2}, {"beta", 0}, {"gamma", 0}},
+            "model: the Holt-Winters smoothing (2, 0, 0) must lie in [0, 1]"},
+           {"/hw_residual", {{"history", 13}, {"season", 12}, {"alpha", 0.5}, {"beta", 0}, {"gamma", 0}},
+            "model: --hw-residual needs a --season (12) of at least 2, and --context (24) and --hw-history (13"},
+           {"/hw_residual", {{"history", 0}, {"season", 1.5}, {"alpha", 0.5}, {"beta", 0}, {"gamma", 0}},
+            "model config: hw_residual.season must be an integer"}}) {
     INFO(key << " = " << value.dump());
     edit_metadata(dir.path("run/model.safetensors"), dir.path("edited.safetensors"), "config",
                   [&](json& config) { config[json::json_pointer(key)] = value; });

@@ -11,6 +11,7 @@
 #include "ag/train/interrupt.h"
 #include "commands.h"
 #include "evaluate.h"
+#include "holt_winters.h"
 #include "series.h"
 #include "tests/data/temp_dir.h"
 #include "tiny_run.h"
@@ -199,6 +200,59 @@ TEST_CASE("train: --valid-origins validates from several origins, --refit retrai
     CHECK(resumed.train_losses == refit.train_losses);
     CHECK(resumed.test.model.median == refit.test.model.median);
   }
+}
+
+TEST_CASE("train: --hw-residual learns what Holt-Winters misses; predict and --resume keep it") {
+  ag::data::testing::TempDir dir;
+  std::ostringstream log;
+  TrainOptions o = tiny_run(dir, "hw");
+  o.model.hw.on = true;
+  const TrainResult whole = train(o, log);
+  CHECK_THAT(log.str(), Catch::Contains("the model learns the residual of Holt-Winters over all the values"));
+  // The smoothing is fitted once on the training values, [0, 108), and saved with the weights.
+  const Series series = series_from_csv(ag::data::read_csv(o.data), "");
+  const HoltWinters fitted = HoltWinters::fit(std::span(series.values).first(108), 12);
+  const LoadedModel kept = load_model(dir.path("hw"));
+  const HoltWintersBase& hw = kept.model->config.hw;
+  CHECK(hw.on);
+  CHECK(hw.season == 12);
+  CHECK(hw.history == 0);
+  CHECK(hw.alpha == fitted.alpha);
+  CHECK(hw.gamma == fitted.gamma);
+  CHECK(whole.test.model.median == forecast_after(*kept.model, series, 114, kept.interval_margin()).median);
+
+  // predict from the whole file: Holt-Winters over all of its rows, then the model's residual.
+  PredictOptions p;
+  p.model = dir.path("hw"), p.history = o.data;
+  std::ostringstream out;
+  run_predict(p, out);
+  const QuantileForecast next = forecast_after(*kept.model, series, 120, kept.interval_margin());
+  std::istringstream rows(out.str());
+  std::string row;
+  std::getline(rows, row);
+  for (size_t h = 0; h < 6; ++h) {
+    std::getline(rows, row);
+    CHECK(std::stod(row.substr(row.find(',') + 1)) == Approx(next.median[h]).epsilon(1e-12));
+  }
+
+  // Stopped after a step and resumed, it is the same run: the checkpoint keeps the option.
+  ag::train::InterruptGuard::request();
+  o.out = dir.path("hw_stopped");
+  CHECK(train(o, log).interrupted);
+  TrainOptions again;
+  again.resume = dir.path("hw_stopped"), again.threads = 1;
+  const TrainResult resumed = train(again, log);
+  CHECK(resumed.train_losses == whole.train_losses);
+  CHECK(resumed.test.model.median == whole.test.model.median);
+
+  // A context shorter than two seasons cannot start Holt-Winters.
+  o = tiny_run(dir, "short");
+  o.model.hw.on = true, o.model.context = 16;
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--hw-residual needs a --season (12) of at least 2, and "
+                                                   "--context (16)"));
+  o = tiny_run(dir, "history_alone");
+  o.model.hw.history = 48;
+  CHECK_THROWS_WITH(train(o, log), Catch::Contains("--hw-history (48) is for --hw-residual; give both"));
 }
 
 TEST_CASE("flags: ranges are checked and a bad value exits with a message") {
