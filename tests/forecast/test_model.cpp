@@ -124,7 +124,7 @@ TEST_CASE("windows: --level shifts each window by the mean of its last L values,
   CHECK(window_scale(std::vector<double>{1, 3, 5, 7}, 4).mean == 4);  // L = C: the whole window
 }
 
-TEST_CASE("--hw-residual: a model that outputs 0 forecasts exactly as Holt-Winters over the history") {
+TEST_CASE("Holt-Winters underneath (--hw-residual): a model that outputs 0 forecasts exactly as Holt-Winters over the history") {
   Series s;
   s.name = "noisy";
   s.values = noisy_monthly(60, 1);
