@@ -82,10 +82,13 @@ const std::vector<SettingSpec>& setting_specs() {
 // The setting whose flag is `flag`; an ag::Error if there is none (a program's own mistake).
 const SettingSpec& find_setting(const std::vector<SettingSpec>& specs, const std::string& flag);
 
-// Every number in `values` (settings_to_json's layout) within its setting's range, or an ag::Error
-// naming the flag: "--d-model must be an integer from 1 to 8192, got 0". A count must be written as
-// an integer (2.0e19 or 1.5 is refused, never cast); a key that is missing is left to the reader.
-void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values);
+// Every number in `values` (settings_to_json's layout) within its setting's range, and every text
+// with choices one of them (or empty, for the program to fill in), or an ag::Error naming the flag: "--d-model must be an integer from 1 to
+// 8192, got 0". A count must be written as an integer (2.0e19 or 1.5 is refused, never cast); a key
+// that is missing is left to the reader. For values read from a file, `where` names it and the
+// message names the key too: "run/checkpoint.safetensors: options model d_model (--d-model) must be...".
+void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values,
+                    const std::string& where = "");
 
 // --resume: the saved settings with every flag the user gave again merged in. A kMayChange flag takes
 // the given value; a kMustMatch flag that differs is an ag::Error "<command> --resume: --d-model was 32
@@ -94,6 +97,11 @@ void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json&
 nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, const FlagGiven& was_given,
                                       const nlohmann::json& given, nlohmann::json saved, const std::string& command,
                                       const std::string& may_change);
+
+// For a program called as a library (a test, a benchmark) rather than from its command line: a
+// setting counts as given when `o` holds another value than a default-constructed Options does.
+template <typename Options>
+FlagGiven given_unless_default(const Options& o);
 
 // Every setting of `o` at its key.
 template <typename Options>
@@ -117,6 +125,14 @@ void settings_from_json(const nlohmann::json& j, Options& o) {
     j.at(nlohmann::json::json_pointer(spec.key)).get_to(field);
   });
   o = std::move(read);
+}
+
+template <typename Options>
+FlagGiven given_unless_default(const Options& o) {
+  return [now = settings_to_json(o), defaults = settings_to_json(Options{})](const std::string& flag) {
+    const nlohmann::json::json_pointer at(find_setting(setting_specs<Options>(), flag).key);
+    return now[at] != defaults[at];
+  };
 }
 
 }  // namespace ag::train

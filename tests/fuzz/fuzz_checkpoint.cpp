@@ -26,7 +26,7 @@
 #include "ag/train/metrics_log.h"
 #include "examples/classify/train.h"
 #include "examples/forecast/train.h"
-#include "examples/gpt/bounds.h"
+#include "examples/gpt/options.h"
 #include "examples/gpt/train.h"
 #include "examples/gpt/weights.h"
 #include "examples/seq2seq/checkpoint.h"
@@ -77,9 +77,7 @@ void read(unsigned k, const std::string& dir, const std::string& file) {
     }
     case 1: {
       const kit::Checkpoint saved = load(file, kGpt);
-      gpt::check_train_bounds(saved.options(), file + ": options");
-      const auto options = saved.options_as<gpt::TrainOptions>("gpt train");
-      options.validate();
+      const gpt::TrainOptions options = gpt::saved_train_options(saved.options(), file + ": options");
       if (options.tokenizer != "char") gpt::load_codec(saved.file(), dir);
       break;
     }

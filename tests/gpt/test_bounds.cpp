@@ -63,7 +63,7 @@ TEST_CASE("bounds: train's flags out of range are refused by name") {
              Catch::Contains("--context must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.batch_size = int64_t{1} << 40; }), Catch::Contains("--batch-size must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.threads = 100000; }),
-             Catch::Contains("--threads must be from 0 to 1024, got 100000"));
+             Catch::Contains("--threads must be an integer from 0 to 1024, got 100000"));
   CHECK_THAT(refused([](TrainOptions& o) { o.sample_tokens = int64_t{1} << 50; }),
              Catch::Contains("--sample-tokens must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.lr = std::nan(""); }), Catch::Contains("--lr must be a number in (0, 10]"));
