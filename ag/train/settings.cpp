@@ -59,6 +59,16 @@ void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json&
   }
 }
 
+void check_saved_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where) {
+  AG_CHECK(values.is_object(), "{} must be a JSON object, got {}", where, values.dump());
+  check_settings(specs, values, where);
+}
+
+void throw_damaged_settings(const std::string& where, const std::exception& e) {
+  throw Error(fmt::format("{}: the saved settings are incomplete or damaged ({}); was this file written by another "
+                          "program, or another version of it?", where, e.what()));
+}
+
 nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, const FlagGiven& was_given,
                                       const nlohmann::json& given, nlohmann::json saved, const std::string& command,
                                       const std::string& may_change) {

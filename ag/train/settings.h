@@ -98,6 +98,20 @@ nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, con
                                       const nlohmann::json& given, nlohmann::json saved, const std::string& command,
                                       const std::string& may_change);
 
+// The settings of `given` with those the user gave again merged into `saved`, as
+// merge_resumed_settings says, then every range checked. Fields the list does not name are saved's.
+template <typename Options>
+Options resume_settings(const Options& given, const FlagGiven& was_given, const Options& saved,
+                        const std::string& command, const std::string& may_change);
+
+// A file's JSON (settings_to_json's layout) that is not an object, or whose settings are out of range,
+// is an ag::Error naming `where` ("run/checkpoint.safetensors: options") and the key.
+void check_saved_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where);
+// The settings a file keeps (a checkpoint's), read into a default Options after check_saved_settings;
+// a missing key or a value of the wrong type is an ag::Error naming `where` too.
+template <typename Options>
+Options read_saved_settings(const nlohmann::json& values, const std::string& where);
+
 // For a program called as a library (a test, a benchmark) rather than from its command line: a
 // setting counts as given when `o` holds another value than a default-constructed Options does.
 template <typename Options>
@@ -125,6 +139,30 @@ void settings_from_json(const nlohmann::json& j, Options& o) {
     j.at(nlohmann::json::json_pointer(spec.key)).get_to(field);
   });
   o = std::move(read);
+}
+
+template <typename Options>
+Options resume_settings(const Options& given, const FlagGiven& was_given, const Options& saved,
+                        const std::string& command, const std::string& may_change) {
+  Options o = saved;
+  settings_from_json(merge_resumed_settings(setting_specs<Options>(), was_given, settings_to_json(given),
+                                            settings_to_json(saved), command, may_change),
+                     o);
+  return o;
+}
+
+[[noreturn]] void throw_damaged_settings(const std::string& where, const std::exception& e);
+
+template <typename Options>
+Options read_saved_settings(const nlohmann::json& values, const std::string& where) {
+  check_saved_settings(setting_specs<Options>(), values, where);
+  Options o;
+  try {
+    settings_from_json(values, o);
+  } catch (const nlohmann::json::exception& e) {
+    throw_damaged_settings(where, e);
+  }
+  return o;
 }
 
 template <typename Options>

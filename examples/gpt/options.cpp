@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<ag::train::SettingSpec>& specs() { return ag::train::setting_specs<TrainOptions>(); }
-
 // A checkpoint of an earlier gpt train in today's layout: before several files, "data" was one path
 // ("" for the bundled text); before SentencePiece there was no "tokenizer" (it was characters);
 // before the settings list, --threads and --max-time were not kept (a resumed run took them from its
@@ -44,7 +42,7 @@ void add_train_options(CLI::App& app, TrainOptions& o) {
 }
 
 void TrainOptions::validate() const {
-  ag::train::check_settings(specs(), ag::train::settings_to_json(*this));
+  ag::train::check_settings(ag::train::setting_specs<TrainOptions>(), ag::train::settings_to_json(*this));
   model.validate();
   AG_CHECK(min_lr <= lr, "--min-lr ({}) must not exceed --lr ({})", min_lr, lr);
   AG_CHECK(max_steps > warmup, "--max-steps ({}) must exceed --warmup ({})", max_steps, warmup);
@@ -61,16 +59,7 @@ void TrainOptions::validate() const {
 }
 
 TrainOptions saved_train_options(const json& saved, const std::string& where) {
-  const json settings = upgrade(saved);
-  AG_CHECK(settings.is_object(), "{} must be a JSON object, got {}", where, saved.dump());
-  ag::train::check_settings(specs(), settings, where);
-  TrainOptions o;
-  try {
-    ag::train::settings_from_json(settings, o);
-  } catch (const json::exception& e) {
-    throw ag::Error(fmt::format("{}: the saved settings are incomplete or damaged ({}); was this checkpoint written "
-                                "by another program?", where, e.what()));
-  }
+  const auto o = ag::train::read_saved_settings<TrainOptions>(upgrade(saved), where);
   try {
     o.validate();
   } catch (const ag::Error& e) {
@@ -89,11 +78,8 @@ TrainOptions resumed_train_options(const TrainOptions& given, const ag::train::F
              "leave --data out, or start a new run", given.resume, json(files).dump(), json(given.data).dump());
     asked.data = saved.data;  // the same files, however spelt
   }
-  const json merged = ag::train::merge_resumed_settings(
-      specs(), was_given, ag::train::settings_to_json(asked), ag::train::settings_to_json(saved), "gpt train",
-      "only run length, reporting, saving and --threads may change");
-  TrainOptions o = saved;
-  ag::train::settings_from_json(merged, o);
+  TrainOptions o = ag::train::resume_settings(asked, was_given, saved, "gpt train",
+                                              "only run length, reporting, saving and --threads may change");
   o.out = given.resume;
   o.validate();
   return o;
