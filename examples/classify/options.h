@@ -13,6 +13,7 @@
 #include "ag/core/parallel.h"
 #include "ag/train/flag_ranges.h"
 #include "ag/train/settings.h"
+#include "examples/common/adamw_settings.h"
 #include "model.h"
 
 namespace classify {
@@ -83,17 +84,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   const std::string optim = "Optimisation";
   setting(o.batch_size, {.flag = "--batch-size", .key = "/batch_size", .help = "texts per step",
                          .range = Range{1, 65536}, .group = optim});
-  setting(o.lr, {.flag = "--lr", .key = "/lr", .help = "peak learning rate", .range = Range{0, 100, true},
-                 .group = optim});
-  setting(o.min_lr, {.flag = "--min-lr", .key = "/min_lr", .help = "learning rate at the end of the cosine",
-                     .range = Range{0, 100}, .group = optim});
-  setting(o.weight_decay, {.flag = "--weight-decay", .key = "/weight_decay", .help = "AdamW weight decay on matrices",
-                           .range = Range{0, 100}, .group = optim});
-  setting(o.clip, {.flag = "--clip", .key = "/clip", .help = "max gradient norm (0: off)", .range = Range{0, 1e9},
-                   .group = optim});
-  setting(o.warmup, {.flag = "--warmup", .key = "/warmup", .help = "linear warmup steps", .range = Range{0, kMaxSteps},
-                     .group = optim});
-  setting(o.decay_epochs, {.key = "/decay_epochs", .range = Range{0, 100000}});  // set by train()
+  examples::adamw_settings(o, setting, {.lr = 100, .weight_decay = 100, .clip = 1e9, .warmup = kMaxSteps}, optim);
   setting(o.label_smoothing, {.flag = "--label-smoothing", .key = "/label_smoothing", .help = "label smoothing",
                               .range = Range{0, 1, false, true}, .group = optim});
   setting(o.ema, {.flag = "--ema", .key = "/ema",
@@ -110,6 +101,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                      .help = "passes over the training texts in all; the cosine decays over the first session's "
                              "--epochs, and a run resumed with more trains the extra epochs at --min-lr",
                      .range = Range{1, 100000}, .on_resume = kMayChange, .group = run});
+  setting(o.decay_epochs, {.key = "/decay_epochs", .range = Range{0, 100000}});  // set by train()
   setting(o.max_time, {.flag = "--max-time", .key = "/max_time",
                        .help = "stop once the run has trained this many seconds, over all sessions (0: no limit)",
                        .range = Range{0, 1e9}, .on_resume = kMayChange, .group = run});

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ag/train/settings.h"
+#include "examples/common/adamw_settings.h"
 #include "bounds.h"
 #include "corpus.h"
 #include "model.h"
@@ -77,19 +78,9 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   const std::string optim = "Optimisation";
   setting(o.batch_size, {.flag = "--batch-size", .key = "/batch_size", .help = "windows per step",
                          .range = Range{1, 65536}, .group = optim});
-  setting(o.lr, {.flag = "--lr", .key = "/lr", .help = "peak learning rate", .range = Range{0, 10, true},
-                 .group = optim});
-  setting(o.min_lr, {.flag = "--min-lr", .key = "/min_lr", .help = "learning rate at the end of the cosine",
-                     .range = Range{0, 10}, .group = optim});
+  examples::adamw_settings(o, setting, {.lr = 10, .weight_decay = 10, .clip = 1e6, .warmup = kMaxSteps}, optim);
   setting(o.beta1, {.key = "/beta1", .range = Range{0, 1, false, true}});
   setting(o.beta2, {.key = "/beta2", .range = Range{0, 1, false, true}});
-  setting(o.weight_decay, {.flag = "--weight-decay", .key = "/weight_decay", .help = "AdamW weight decay on matrices",
-                           .range = Range{0, 10}, .group = optim});
-  setting(o.clip, {.flag = "--clip", .key = "/clip", .help = "max gradient norm (0: off)", .range = Range{0, 1e6},
-                   .group = optim});
-  setting(o.warmup, {.flag = "--warmup", .key = "/warmup", .help = "linear warmup steps", .range = Range{0, kMaxSteps},
-                     .group = optim});
-  setting(o.decay_steps, {.key = "/decay_steps", .range = Range{0, kMaxSteps}});  // set by train()
   setting(o.seed, {.flag = "--seed", .key = "/seed", .help = "random seed (model, batches, dropout)",
                    .range = Range{0, 1e18}, .group = optim});
 
@@ -98,6 +89,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                         .help = "optimizer steps in all; the cosine decays over the first session's --max-steps, and "
                                 "a run resumed with more trains the extra steps at --min-lr",
                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
+  setting(o.decay_steps, {.key = "/decay_steps", .range = Range{0, kMaxSteps}});  // set by train()
   setting(o.max_time, {.flag = "--max-time", .key = "/max_time",
                        .help = "stop once the run has trained this many seconds, over all sessions (0: no limit)",
                        .range = Range{0, 1e9}, .on_resume = kMayChange, .group = run});

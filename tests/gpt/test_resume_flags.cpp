@@ -4,42 +4,24 @@
 // checkpoint from before the settings list still resumes.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <set>
 #include <sstream>
 
 #include "ag/core/serialize.h"
+#include "tests/train/resume_flags.h"
 #include "tiny_run.h"
 #include "weights.h"
 
 using namespace gpt;
+using ag::train::testing::contents;
+using ag::train::testing::saved_options;
+using ag::train::testing::typed;
 
 namespace {
-
-// The flags a user typed beside --resume.
-ag::train::FlagGiven typed(std::set<std::string> flags) {
-  return [flags = std::move(flags)](const std::string& flag) { return flags.contains(flag); };
-}
 
 TrainOptions resume_of(const std::string& dir) {
   TrainOptions o;
   o.resume = dir;
   return o;
-}
-
-// Every file of a directory and its bytes.
-std::map<std::string, std::string> contents(const std::string& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    files[entry.path().filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  return files;
-}
-
-nlohmann::json saved_options(const std::string& dir) {
-  return nlohmann::json::parse(ag::load_safetensors(dir + "/checkpoint.safetensors").metadata.at("options"));
 }
 
 }  // namespace
