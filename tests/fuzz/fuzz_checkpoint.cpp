@@ -8,8 +8,8 @@
 //               the run directory) and its TrainOptions; then the saved loader position is
 //               restored into a DataLoader over a dataset of the size it names (up to 64 examples)
 //               and the saved generator state into a Generator, as Checkpoint::restore would
-//   k % 5 == 1  gpt: Checkpoint::load, the bounds of its options, gpt::TrainOptions, its codec
-//   k % 5 == 2  classify: Checkpoint::load, classify::saved_train_options
+//   k % 5 == 1  gpt: Checkpoint::load, gpt::saved_train_options (ranges, then TrainOptions), its codec
+//   k % 5 == 2  classify: Checkpoint::load, classify::saved_train_options (ranges, then TrainOptions)
 //   k % 5 == 3  forecast: Checkpoint::load, validated_options_as<forecast::TrainOptions>
 //   k % 5 == 4  metrics.jsonl, as MetricsLog reads it on resume, keeping entries through step k / 5
 // Every input must either be read or be refused with ag::Error; any other exception, a crash or a
