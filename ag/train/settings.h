@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ag::train {
@@ -62,6 +63,16 @@ struct SettingSpec {
 
 // `was_given(flag)` says whether a flag ("--max-steps") was given (on a command line: app.count).
 using FlagGiven = std::function<bool(const std::string&)>;
+
+// Lists the settings of a part with its own list (a model's configuration, kept alone in a weights
+// file) inside the whole's, each key under `prefix` ("/model"): call it from the whole's `settings`.
+template <typename Part, typename Setting>
+void nested_settings(Part& part, const std::string& prefix, Setting& setting) {
+  std::remove_const_t<Part>::settings(part, [&prefix, &setting](auto& field, SettingSpec spec) {
+    spec.key = prefix + spec.key;
+    setting(field, std::move(spec));
+  });
+}
 
 // Every setting Options declares, in its order.
 template <typename Options>

@@ -76,10 +76,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                       .range = Range{0, 1, true, true}, .group = data});
   setting(o.vocab_size, {.flag = "--vocab-size", .key = "/vocab_size", .help = "SentencePiece pieces at most",
                          .range = Range{5, 1e6}, .group = data});
-  ModelConfig::settings(o.model, [&setting](auto& field, ag::train::SettingSpec spec) {
-    spec.key = "/model" + spec.key;
-    setting(field, std::move(spec));
-  });
+  ag::train::nested_settings(o.model, "/model", setting);
 
   const std::string optim = "Optimisation";
   setting(o.batch_size, {.flag = "--batch-size", .key = "/batch_size", .help = "texts per step",

@@ -69,11 +69,9 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                         .help = "tokens: char, or SentencePiece bpe or unigram (trained on the text)",
                         .choices = {"char", "bpe", "unigram"}, .group = data});
   setting(o.vocab_size, {.flag = "--vocab-size", .key = "/vocab_size",
-                         .help = fmt::format("SentencePiece's tokens at most (0: {})", kDefaultVocabSize), .range = Range{0, 1 << 20}, .group = data});
-  ModelConfig::settings(o.model, [&setting](auto& field, ag::train::SettingSpec spec) {
-    spec.key = "/model" + spec.key;
-    setting(field, std::move(spec));
-  });
+                         .help = fmt::format("SentencePiece's tokens at most (0: {})", kDefaultVocabSize),
+                         .range = Range{0, 1 << 20}, .group = data});
+  ag::train::nested_settings(o.model, "/model", setting);
 
   const std::string optim = "Optimisation";
   setting(o.batch_size, {.flag = "--batch-size", .key = "/batch_size", .help = "windows per step",
