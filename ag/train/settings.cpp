@@ -1,6 +1,7 @@
 // The parts of settings.h that do not depend on the options struct: ranges and the --resume rule.
 #include "ag/train/settings.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ag/core/error.h"
@@ -14,13 +15,38 @@ const SettingSpec& find_setting(const std::vector<SettingSpec>& specs, const std
   throw Error(fmt::format("there is no setting with the flag {}", flag));
 }
 
-void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values) {
+namespace {
+
+// How a message names a setting: its flag, or in a file the file, the key and the flag.
+std::string setting_name(const SettingSpec& spec, const std::string& where) {
+  if (where.empty()) return spec.flag.empty() ? spec.key : spec.flag;
+  std::string key = spec.key.substr(1);  // "/model/d_model" -> "model d_model"
+  std::ranges::replace(key, '/', ' ');
+  return spec.flag.empty() ? fmt::format("{} {}", where, key) : fmt::format("{} {} ({})", where, key, spec.flag);
+}
+
+// "a, b or c"
+std::string either(const std::vector<std::string>& choices) {
+  std::string text;
+  for (size_t i = 0; i < choices.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+  return text;
+}
+
+}  // namespace
+
+void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where) {
   for (const SettingSpec& spec : specs) {
     const nlohmann::json::json_pointer at(spec.key);
-    if (!spec.range || !values.contains(at)) continue;
-    const Range& r = *spec.range;
-    const std::string& name = spec.flag.empty() ? spec.key : spec.flag;
+    if (!values.contains(at)) continue;
+    const std::string name = setting_name(spec, where);
     const nlohmann::json& value = values[at];
+    if (!spec.choices.empty() && value != "") {  // empty: not chosen, the program fills it in
+      const bool known = value.is_string() && std::ranges::find(spec.choices, value.get<std::string>()) != spec.choices.end();
+      AG_CHECK(known, "{} must be {}, got {}", name, either(spec.choices), value.dump());
+    }
+    if (!spec.range) continue;
+    const Range& r = *spec.range;
     if (spec.integer) {
       json_integer(value, name, static_cast<int64_t>(r.min), static_cast<int64_t>(r.max));
       continue;
@@ -31,6 +57,16 @@ void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json&
     AG_CHECK(above && below, "{} must be a number in {}{}, {}{}, got {}", name, r.open_min ? '(' : '[', r.min, r.max,
              r.open_max ? ')' : ']', value.dump());
   }
+}
+
+void check_saved_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where) {
+  AG_CHECK(values.is_object(), "{} must be a JSON object, got {}", where, values.dump());
+  check_settings(specs, values, where);
+}
+
+void throw_damaged_settings(const std::string& where, const std::exception& e) {
+  throw Error(fmt::format("{}: the saved settings are incomplete or damaged ({}); was this file written by another "
+                          "program, or another version of it?", where, e.what()));
 }
 
 nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, const FlagGiven& was_given,

@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ag::train {
@@ -63,6 +64,16 @@ struct SettingSpec {
 // `was_given(flag)` says whether a flag ("--max-steps") was given (on a command line: app.count).
 using FlagGiven = std::function<bool(const std::string&)>;
 
+// Lists the settings of a part with its own list (a model's configuration, kept alone in a weights
+// file) inside the whole's, each key under `prefix` ("/model"): call it from the whole's `settings`.
+template <typename Part, typename Setting>
+void nested_settings(Part& part, const std::string& prefix, Setting& setting) {
+  std::remove_const_t<Part>::settings(part, [&prefix, &setting](auto& field, SettingSpec spec) {
+    spec.key = prefix + spec.key;
+    setting(field, std::move(spec));
+  });
+}
+
 // Every setting Options declares, in its order.
 template <typename Options>
 const std::vector<SettingSpec>& setting_specs() {
@@ -82,10 +93,13 @@ const std::vector<SettingSpec>& setting_specs() {
 // The setting whose flag is `flag`; an ag::Error if there is none (a program's own mistake).
 const SettingSpec& find_setting(const std::vector<SettingSpec>& specs, const std::string& flag);
 
-// Every number in `values` (settings_to_json's layout) within its setting's range, or an ag::Error
-// naming the flag: "--d-model must be an integer from 1 to 8192, got 0". A count must be written as
-// an integer (2.0e19 or 1.5 is refused, never cast); a key that is missing is left to the reader.
-void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values);
+// Every number in `values` (settings_to_json's layout) within its setting's range, and every text
+// with choices one of them (or empty, for the program to fill in), or an ag::Error naming the flag: "--d-model must be an integer from 1 to
+// 8192, got 0". A count must be written as an integer (2.0e19 or 1.5 is refused, never cast); a key
+// that is missing is left to the reader. For values read from a file, `where` names it and the
+// message names the key too: "run/checkpoint.safetensors: options model d_model (--d-model) must be...".
+void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values,
+                    const std::string& where = "");
 
 // --resume: the saved settings with every flag the user gave again merged in. A kMayChange flag takes
 // the given value; a kMustMatch flag that differs is an ag::Error "<command> --resume: --d-model was 32
@@ -94,6 +108,25 @@ void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json&
 nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, const FlagGiven& was_given,
                                       const nlohmann::json& given, nlohmann::json saved, const std::string& command,
                                       const std::string& may_change);
+
+// The settings of `given` with those the user gave again merged into `saved`, as
+// merge_resumed_settings says, then every range checked. Fields the list does not name are saved's.
+template <typename Options>
+Options resume_settings(const Options& given, const FlagGiven& was_given, const Options& saved,
+                        const std::string& command, const std::string& may_change);
+
+// A file's JSON (settings_to_json's layout) that is not an object, or whose settings are out of range,
+// is an ag::Error naming `where` ("run/checkpoint.safetensors: options") and the key.
+void check_saved_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where);
+// The settings a file keeps (a checkpoint's), read into a default Options after check_saved_settings;
+// a missing key or a value of the wrong type is an ag::Error naming `where` too.
+template <typename Options>
+Options read_saved_settings(const nlohmann::json& values, const std::string& where);
+
+// For a program called as a library (a test, a benchmark) rather than from its command line: a
+// setting counts as given when `o` holds another value than a default-constructed Options does.
+template <typename Options>
+FlagGiven given_unless_default(const Options& o);
 
 // Every setting of `o` at its key.
 template <typename Options>
@@ -117,6 +150,38 @@ void settings_from_json(const nlohmann::json& j, Options& o) {
     j.at(nlohmann::json::json_pointer(spec.key)).get_to(field);
   });
   o = std::move(read);
+}
+
+template <typename Options>
+Options resume_settings(const Options& given, const FlagGiven& was_given, const Options& saved,
+                        const std::string& command, const std::string& may_change) {
+  Options o = saved;
+  settings_from_json(merge_resumed_settings(setting_specs<Options>(), was_given, settings_to_json(given),
+                                            settings_to_json(saved), command, may_change),
+                     o);
+  return o;
+}
+
+[[noreturn]] void throw_damaged_settings(const std::string& where, const std::exception& e);
+
+template <typename Options>
+Options read_saved_settings(const nlohmann::json& values, const std::string& where) {
+  check_saved_settings(setting_specs<Options>(), values, where);
+  Options o;
+  try {
+    settings_from_json(values, o);
+  } catch (const nlohmann::json::exception& e) {
+    throw_damaged_settings(where, e);
+  }
+  return o;
+}
+
+template <typename Options>
+FlagGiven given_unless_default(const Options& o) {
+  return [now = settings_to_json(o), defaults = settings_to_json(Options{})](const std::string& flag) {
+    const nlohmann::json::json_pointer at(find_setting(setting_specs<Options>(), flag).key);
+    return now[at] != defaults[at];
+  };
 }
 
 }  // namespace ag::train

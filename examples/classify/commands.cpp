@@ -11,7 +11,6 @@
 #include "ag/data/labelled_text.h"
 #include "ag/train/heatmap.h"
 #include "dataset.h"
-#include "examples/common/adamw_flags.h"
 
 namespace classify {
 
@@ -39,39 +38,6 @@ std::string preview(const std::string& text) {
 }
 
 }  // namespace
-
-void add_train_options(CLI::App& app, TrainOptions& o) {
-  app.add_option("--train", o.train, "a folder of class folders ({label}/*.txt) or a label<TAB>text file "
-                                     "(default: the built-in task)");
-  app.add_option("--val", o.val, "validation texts, in either layout (default: --holdout of --train)");
-  app.add_flag("--mail", o.mail, "the folders hold raw e-mail: decode MIME, base64, quoted-printable, HTML");
-  app.add_option("--mail-headers", o.mail_headers, "with --mail: headers to keep besides the subject (From,X-Mailer)")
-      ->delimiter(',');
-  app.add_option("--out", o.out, "run directory")->capture_default_str();
-  app.add_flag("--force", o.force, "start over in a non-empty --out, deleting the files an earlier run wrote");
-  app.add_option("--resume", o.resume, "continue the run in this directory with its saved settings");
-  app.add_option("--vocab-size", o.vocab_size, "SentencePiece pieces at most")->capture_default_str();
-  app.add_option("--max-tokens", o.model.max_tokens, "tokens kept from the start of each text")->capture_default_str();
-  app.add_option("--layers", o.model.layers, "Transformer encoder layers")->capture_default_str();
-  app.add_option("--heads", o.model.heads, "attention heads")->capture_default_str();
-  app.add_option("--width", o.model.width, "embedding width")->capture_default_str();
-  app.add_option("--feedforward", o.model.feedforward, "feed-forward width")->capture_default_str();
-  app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
-  app.add_option("--epochs", o.epochs, "passes over the training texts")->capture_default_str();
-  app.add_option("--batch-size", o.batch_size, "texts per step")->capture_default_str();
-  examples::add_adamw_flags(app, o);
-  app.add_option("--label-smoothing", o.label_smoothing, "label smoothing")->capture_default_str();
-  app.add_option("--ema", o.ema, "keep a moving average of the weights with this decay, e.g. 0.999 (0: off)")
-      ->capture_default_str();
-  app.add_option("--class-weights", o.class_weights, "none, or balanced: rare classes weigh more in the loss")
-      ->capture_default_str();
-  app.add_option("--holdout", o.holdout, "fraction of --train held out for validation without --val")
-      ->capture_default_str();
-  app.add_option("--eval-every", o.eval_every, "steps between validations (0: every epoch)")->capture_default_str();
-  app.add_option("--max-time", o.max_time, "stop after this many seconds (0: no limit)")->capture_default_str();
-  app.add_option("--threads", o.threads, "threads (0: AG_NUM_THREADS or every core)")->capture_default_str();
-  app.add_option("--seed", o.seed, "random seed (model, batches, dropout)")->capture_default_str();
-}
 
 void add_predict_options(CLI::App& app, PredictOptions& o) {
   add_common(app, o.model, o.batch_size, o.threads);

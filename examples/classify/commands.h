@@ -1,5 +1,5 @@
 // The command line of `classify`: each subcommand's flags, and the bodies of predict and eval
-// (`classify train` is train.cpp).
+// (`classify train` is train.cpp, its flags the settings list of options.h).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <istream>
@@ -29,7 +29,6 @@ struct EvalOptions {
   int threads = 0;
 };
 
-void add_train_options(CLI::App& app, TrainOptions& options);
 void add_predict_options(CLI::App& app, PredictOptions& options);
 void add_eval_options(CLI::App& app, EvalOptions& options);
 

@@ -19,10 +19,11 @@ int main(int argc, char** argv) {
   classify::TrainOptions train;
   CLI::App* train_command = program.add(
       "train", "train a classifier (default: a built-in generated task)", train, classify::add_train_options, [&] {
-        const classify::TrainResult result = classify::train(train, std::cerr, examples::stderr_is_terminal());
+        const auto was_given = [&train_command](const std::string& flag) { return train_command->count(flag) > 0; };
+        const classify::TrainResult result =
+            classify::train(train, std::cerr, examples::stderr_is_terminal(), was_given);
         return examples::finish_training(result.interrupted, result.report);
       });
-  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
   classify::PredictOptions predict;
   program.add("predict", "the label and probabilities of each text", predict, classify::add_predict_options,
               [&] { classify::run_predict(predict, std::cin, isatty(STDIN_FILENO) != 0, std::cout); return 0; });

@@ -7,7 +7,6 @@
 #include "ag/core/checked.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
-#include "ag/core/json_number.h"
 #include "ag/core/ops.h"
 #include "ag/train/checkpoint.h"
 
@@ -18,28 +17,15 @@ using ag::Tensor;
 using nlohmann::json;
 
 void ModelConfig::validate() const {
-  AG_CHECK(max_tokens > 0 && max_tokens <= 4096, "--max-tokens ({}) must be in [1, 4096]", max_tokens);
-  AG_CHECK(layers > 0 && layers <= 24, "--layers ({}) must be in [1, 24]", layers);
-  AG_CHECK(width > 0 && width <= 4096, "--width ({}) must be in [1, 4096]", width);
-  AG_CHECK(heads > 0 && width % heads == 0, "--heads ({}) must be positive and divide --width ({})", heads, width);
-  AG_CHECK(feedforward > 0 && feedforward <= 16384, "--feedforward ({}) must be in [1, 16384]", feedforward);
-  AG_CHECK(dropout >= 0 && dropout < 1, "--dropout ({}) must be in [0, 1)", dropout);
+  ag::train::check_settings(ag::train::setting_specs<ModelConfig>(), ag::train::settings_to_json(*this));
+  AG_CHECK(width % heads == 0, "--heads ({}) must divide --width ({})", heads, width);
 }
 
-void to_json(json& j, const ModelConfig& c) {
-  j = {{"vocab_size", c.vocab_size}, {"num_classes", c.num_classes}, {"max_tokens", c.max_tokens},
-       {"layers", c.layers},         {"heads", c.heads},             {"width", c.width},
-       {"feedforward", c.feedforward}, {"dropout", c.dropout}};
-}
+void to_json(json& j, const ModelConfig& c) { j = ag::train::settings_to_json(c); }
 
 void from_json(const json& j, ModelConfig& c) {
-  const auto integer = [&j](const char* key) {
-    return ag::json_integer(j.at(key), fmt::format("model config: {}", key));
-  };
-  c.vocab_size = integer("vocab_size"), c.num_classes = integer("num_classes"), c.max_tokens = integer("max_tokens");
-  c.layers = integer("layers"), c.heads = integer("heads"), c.width = integer("width");
-  c.feedforward = integer("feedforward");
-  c.dropout = j.at("dropout").get<double>();
+  ag::train::check_saved_settings(ag::train::setting_specs<ModelConfig>(), j, "model config");
+  ag::train::settings_from_json(j, c);
 }
 
 namespace {

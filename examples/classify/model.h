@@ -26,6 +26,7 @@
 #include "ag/nn/linear.h"
 #include "ag/nn/positional.h"
 #include "ag/nn/transformer.h"
+#include "ag/train/settings.h"
 #include "tokens.h"
 
 namespace classify {
@@ -43,10 +44,31 @@ struct ModelConfig {
   // Throws an ag::Error naming the flag of the first setting (vocabulary and classes aside) a model
   // cannot be built with.
   void validate() const;
+
+  // Each setting once, with its flag of `classify train`, its key in a weights file's `config` and
+  // its range (ag/train/settings.h); `classify train`'s own list takes these in at /model.
+  template <typename Self, typename Setting>
+  static void settings(Self& o, Setting&& setting) {
+    using ag::train::Range;
+    const std::string model = "Model";
+    setting(o.vocab_size, {.key = "/vocab_size", .range = Range{0, 1e6}});  // both filled in from the data
+    setting(o.num_classes, {.key = "/num_classes", .range = Range{0, 1e6}});
+    setting(o.max_tokens, {.flag = "--max-tokens", .key = "/max_tokens", .help = "tokens kept from the start of each text",
+                           .range = Range{1, 4096}, .group = model});
+    setting(o.layers, {.flag = "--layers", .key = "/layers", .help = "Transformer encoder layers",
+                       .range = Range{1, 24}, .group = model});
+    setting(o.heads, {.flag = "--heads", .key = "/heads", .help = "attention heads (they divide --width)",
+                      .range = Range{1, 4096}, .group = model});
+    setting(o.width, {.flag = "--width", .key = "/width", .help = "embedding width", .range = Range{1, 4096},
+                      .group = model});
+    setting(o.feedforward, {.flag = "--feedforward", .key = "/feedforward", .help = "feed-forward width",
+                            .range = Range{1, 16384}, .group = model});
+    setting(o.dropout, {.flag = "--dropout", .key = "/dropout", .help = "dropout", .range = Range{0, 1, false, true},
+                        .group = model});
+  }
 };
-// As JSON in checkpoints and weights files. Reading takes integers only where they are written as
-// integers (a float such as 2.0e19 is an error naming the key, never cast); validate() is what
-// holds them to their ranges.
+// As JSON in checkpoints and weights files, from the list above. Reading holds every setting to its
+// range first (an integer must be written as one: 2.0e19 is an error naming the key, never cast).
 void to_json(nlohmann::json& j, const ModelConfig& c);
 void from_json(const nlohmann::json& j, ModelConfig& c);
 

@@ -31,57 +31,6 @@ namespace train_kit = ag::train;
 using ag::Tensor;
 using nlohmann::json;
 
-void TrainOptions::validate() const {
-  model.validate();
-  AG_CHECK(vocab_size > 4 && vocab_size <= 1000000, "--vocab-size ({}) must be in [5, 1000000]", vocab_size);
-  AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
-  AG_CHECK(epochs > 0 && epochs <= 100000, "--epochs ({}) must be in [1, 100000]", epochs);
-  train_kit::check_adamw_flags(lr, min_lr, weight_decay, clip);
-  constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
-  AG_CHECK(warmup >= 0 && warmup <= kMaxSteps, "--warmup ({}) must be in [0, {}]", warmup, kMaxSteps);
-  AG_CHECK(label_smoothing >= 0 && label_smoothing < 1, "--label-smoothing ({}) must be in [0, 1)", label_smoothing);
-  AG_CHECK(ema >= 0 && ema < 1, "--ema ({}) must be in [0, 1) (0: no moving average)", ema);
-  AG_CHECK(class_weights == "none" || class_weights == "balanced",
-           "--class-weights is '{}'; give none or balanced", class_weights);
-  AG_CHECK(holdout > 0 && holdout < 1, "--holdout ({}) must be in (0, 1)", holdout);
-  AG_CHECK(eval_every >= 0 && eval_every <= kMaxSteps, "--eval-every ({}) must be in [0, {}] (0: once per epoch)",
-           eval_every, kMaxSteps);
-  train_kit::check_seed_flag(seed);
-  validate_session();
-}
-
-void TrainOptions::validate_session() const { train_kit::check_session_flags(max_time, threads); }
-
-void to_json(json& j, const TrainOptions& o) {
-  j = {{"train", o.train},           {"val", o.val},
-       {"mail", o.mail},             {"mail_headers", o.mail_headers},
-       {"model", o.model},           {"vocab_size", o.vocab_size},
-       {"batch_size", o.batch_size}, {"epochs", o.epochs},
-       {"lr", o.lr},                 {"min_lr", o.min_lr},
-       {"weight_decay", o.weight_decay}, {"clip", o.clip},
-       {"warmup", o.warmup},         {"label_smoothing", o.label_smoothing},
-       {"ema", o.ema},               {"class_weights", o.class_weights},
-       {"holdout", o.holdout},       {"eval_every", o.eval_every},
-       {"seed", o.seed}};
-}
-
-void from_json(const json& j, TrainOptions& o) {
-  const auto integer = [&j](const char* key, int64_t min, int64_t max) {
-    return ag::json_integer(j.at(key), fmt::format("options: {}", key), min, max);
-  };
-  constexpr int64_t kMost = std::numeric_limits<int64_t>::max(), kLeast = std::numeric_limits<int64_t>::min();
-  j.at("train").get_to(o.train), j.at("val").get_to(o.val), j.at("mail").get_to(o.mail);
-  j.at("mail_headers").get_to(o.mail_headers), j.at("model").get_to(o.model);
-  using Int = std::numeric_limits<int>;
-  o.vocab_size = static_cast<int>(integer("vocab_size", Int::min(), Int::max()));
-  o.batch_size = integer("batch_size", kLeast, kMost), o.epochs = integer("epochs", kLeast, kMost);
-  j.at("lr").get_to(o.lr), j.at("min_lr").get_to(o.min_lr), j.at("weight_decay").get_to(o.weight_decay);
-  j.at("clip").get_to(o.clip), o.warmup = integer("warmup", kLeast, kMost);
-  j.at("label_smoothing").get_to(o.label_smoothing), j.at("ema").get_to(o.ema);
-  j.at("class_weights").get_to(o.class_weights), j.at("holdout").get_to(o.holdout);
-  o.eval_every = integer("eval_every", kLeast, kMost), o.seed = static_cast<uint64_t>(integer("seed", 0, kMost));
-}
-
 std::vector<std::vector<size_t>> epoch_batches(const std::vector<size_t>& lengths, int64_t batch_size, uint64_t seed,
                                                int64_t epoch) {
   ag::data::Rng rng(seed * 1000003 + static_cast<uint64_t>(epoch));
@@ -175,7 +124,8 @@ class Run {
         optimizer_(make_optimizer(*model_, o_)),
         steps_per_epoch_((static_cast<int64_t>(train_.ids.size()) + o_.batch_size - 1) / o_.batch_size),
         max_steps_(ag::checked_mul(o_.epochs, steps_per_epoch_, "--epochs x steps per epoch")),
-        schedule_(*optimizer_, std::min(o_.warmup, max_steps_ - 1), max_steps_, o_.min_lr),
+        cosine_steps_(ag::checked_mul(o_.decay_epochs, steps_per_epoch_, "the cosine's epochs x steps per epoch")),
+        schedule_(*optimizer_, std::min(o_.warmup, cosine_steps_ - 1), cosine_steps_, o_.min_lr),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
         loop_({.max_steps = max_steps_, .max_time = o_.max_time, .validate_every = eval_every(),
                .save_every = eval_every(), .program = kFiles.program, .run_dir = dir_.path()},
@@ -284,7 +234,7 @@ class Run {
     state_.extra["best_macro_f1"] = best_f1_;
     state_.extra["best_step"] = best_step_;
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
-                               json(o_), {{"classes", json(splits_.train.classes).dump()}});
+                               train_kit::settings_to_json(o_), {{"classes", json(splits_.train.classes).dump()}});
     if (ema_) ag::save_safetensors(dir_.file("ema.safetensors"), ema_->state_dict());
     std::vector<train_kit::CurvePoint> val_loss;
     train_kit::Curve accuracy{.label = "validation accuracy", .points = {}, .markers = true};
@@ -308,6 +258,7 @@ class Run {
   Classifier model_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   int64_t steps_per_epoch_, max_steps_;
+  int64_t cosine_steps_;  // the first session's max_steps_ (TrainOptions::decay_epochs)
   optim::WarmupCosineLR schedule_;
   train_kit::MetricsLog metrics_;
   train_kit::TrainState state_;
@@ -322,18 +273,22 @@ class Run {
 
 }  // namespace
 
-TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
+TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal,
+                  const train_kit::FlagGiven& was_given) {
   TrainOptions options = given;
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
   if (given.resume.empty()) {
+    if (options.decay_epochs == 0) options.decay_epochs = options.epochs;
     options.validate();
   } else {
-    given.validate_session();
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    options = saved->validated_options_as<TrainOptions>(kFiles.program);
-    options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
+    options = train_kit::resume_settings(given, was_given ? was_given : train_kit::given_unless_default(given),
+                                         saved_train_options(saved->options(), saved->file().path() + ": options"),
+                                         kFiles.program, "only run length, reporting and --threads may change");
+    options.out = given.resume;
+    options.validate();
   }
   if (options.threads > 0) ag::set_num_threads(options.threads);
   // Read before the run directory is opened, so that --force deletes nothing when the data is bad.

@@ -23,45 +23,11 @@
 #include <vector>
 
 #include "evaluate.h"
+#include "ag/train/settings.h"
 #include "model.h"
+#include "options.h"
 
 namespace classify {
-
-struct TrainOptions {
-  std::string train;  // a class folder or label<TAB>text file; empty: the built-in task
-  std::string val;    // the same for validation; empty: hold out `holdout` of the training texts
-  bool mail = false;  // the folders hold raw mail (ag/data/mail.h cleans it)
-  std::vector<std::string> mail_headers;  // headers kept besides the subject, e.g. From, X-Mailer
-  std::string out = "runs/classify";
-  bool force = false;
-  std::string resume;
-  ModelConfig model;
-  int vocab_size = 4000;  // SentencePiece pieces at most
-  int64_t batch_size = 32;
-  int64_t epochs = 10;
-  double lr = 5e-4, min_lr = 5e-5;
-  double weight_decay = 0.01;
-  double clip = 1.0;  // max gradient norm; 0: no clipping
-  int64_t warmup = 100;
-  double label_smoothing = 0.0;
-  double ema = 0;  // decay of an exponential moving average of the weights, validated and kept instead (0: none)
-  std::string class_weights = "none";  // "balanced": each class weighs total / (classes * its count)
-  double holdout = 0.1;
-  int64_t eval_every = 0;  // steps between validations; 0: once per epoch
-  double max_time = 0;     // seconds; 0: no limit
-  int threads = 0;         // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
-  uint64_t seed = 1;
-
-  // Throw an ag::Error naming the first flag out of its range: validate() every setting,
-  // validate_session() those a resumed run takes from the command line (--threads, --max-time).
-  void validate() const;
-  void validate_session() const;
-};
-// What a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time). Read
-// back, every integer must be written as one (2.0e19 is an error naming the key, never cast);
-// validate() then holds the values to the flags' ranges.
-void to_json(nlohmann::json& j, const TrainOptions& o);
-void from_json(const nlohmann::json& j, TrainOptions& o);
 
 // The batches of one epoch, as indices into the texts: shuffled, then sorted by length within
 // chunks of 50 batches (texts of a batch are alike in length, so little is padding), then the
@@ -87,6 +53,10 @@ struct TrainResult {
   double seconds = 0;
 };
 
-TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false);
+// Trains from scratch into options.out, or continues options.resume with the flags `was_given`
+// merged into its saved settings (a flag that shapes the run and differs is an error naming it;
+// none given: those that differ from TrainOptions{}'s).
+TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false,
+                  const ag::train::FlagGiven& was_given = {});
 
 }  // namespace classify

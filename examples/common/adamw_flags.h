@@ -1,4 +1,5 @@
-// The optimizer flags gpt, classify and forecast share (AdamW with a warmup + cosine schedule), for
+// The optimizer flags of forecast (AdamW with a warmup + cosine schedule; gpt and classify declare
+// theirs on settings lists, ag/train/settings.h), for
 // any options struct with the fields lr, min_lr, warmup, weight_decay and clip. Their ranges are
 // checked by ag::train::check_adamw_flags.
 #pragma once

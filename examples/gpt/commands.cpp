@@ -9,7 +9,6 @@
 #include "corpus.h"
 #include "evaluate.h"
 #include "session.h"
-#include "examples/common/adamw_flags.h"
 
 namespace gpt {
 
@@ -27,38 +26,6 @@ void set_threads(int threads) {
   check_flag("--threads", threads, 0, kMaxThreads);
   if (threads > 0) ag::set_num_threads(threads);
 }
-
-}  // namespace
-
-void add_train_options(CLI::App& app, TrainOptions& o) {
-  app.add_option("--data", o.data, "training texts, plain or .gz: one or more files after --data, or --data again "
-                 "for each; each file's first 90% trains and the rest validates (default: the bundled Tiny Shakespeare)");
-  app.add_option("--tokenizer", o.tokenizer, "tokens: char, or SentencePiece bpe or unigram (trained on the text)")
-      ->capture_default_str();
-  app.add_option("--vocab-size", o.vocab_size, fmt::format("SentencePiece's tokens at most (0: {})", kDefaultVocabSize))
-      ->capture_default_str();
-  app.add_option("--out", o.out, "run directory (checkpoint, weights, metrics.jsonl, loss.svg)")->capture_default_str();
-  app.add_flag("--force", o.force, "start over in a non-empty --out, deleting the files an earlier run wrote");
-  app.add_option("--resume", o.resume, "continue the run in this directory with its saved settings");
-  app.add_option("--layers", o.model.n_layer, "Transformer blocks")->capture_default_str();
-  app.add_option("--heads", o.model.n_head, "attention heads")->capture_default_str();
-  app.add_option("--width", o.model.n_embd, "embedding width")->capture_default_str();
-  app.add_option("--context", o.model.block_size, "context length in tokens")->capture_default_str();
-  app.add_option("--dropout", o.model.dropout, "dropout")->capture_default_str();
-  app.add_flag("--bias", o.model.bias, "biases in Linears and LayerNorms");
-  app.add_option("--batch-size", o.batch_size, "windows per step")->capture_default_str();
-  examples::add_adamw_flags(app, o);
-  app.add_option("--max-steps", o.max_steps, "optimizer steps (the cosine's length)")->capture_default_str();
-  app.add_option("--max-time", o.max_time, "stop after this many seconds (0: no limit)")->capture_default_str();
-  app.add_option("--eval-every", o.eval_every, "steps between validation losses")->capture_default_str();
-  app.add_option("--eval-batches", o.eval_batches, "random validation batches per estimate")->capture_default_str();
-  app.add_option("--save-every", o.save_every, "steps between checkpoints")->capture_default_str();
-  app.add_option("--sample-tokens", o.sample_tokens, "tokens sampled at the end (0: none)")->capture_default_str();
-  add_threads(app, o.threads);
-  app.add_option("--seed", o.seed, "random seed (model, batches, dropout)")->capture_default_str();
-}
-
-namespace {
 
 void add_sampling(CLI::App& app, SamplingOptions& s) {
   app.add_option("--temperature", s.temperature, "0: greedy; higher: more varied")->capture_default_str();

@@ -1,4 +1,5 @@
-// The command line of `gpt`: each subcommand's flags and what it runs.
+// The command line of `gpt`: each subcommand's flags and what it runs (`gpt train`'s flags are
+// its settings list, options.h).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <istream>
@@ -38,7 +39,6 @@ struct EvalOptions {
   int threads = 0;
 };
 
-void add_train_options(CLI::App& app, TrainOptions& options);
 void add_sample_options(CLI::App& app, SampleOptions& options);
 void add_chat_options(CLI::App& app, ChatCommandOptions& options);
 void add_eval_options(CLI::App& app, EvalOptions& options);

@@ -21,11 +21,10 @@ int main(int argc, char** argv) {
   gpt::TrainOptions train;
   CLI::App* train_command = program.add(
       "train", "train a model (default: Tiny Shakespeare)", train, gpt::add_train_options, [&] {
-        const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal());
+        const auto was_given = [&train_command](const std::string& flag) { return train_command->count(flag) > 0; };
+        const gpt::TrainResult result = gpt::train(train, std::cerr, examples::stderr_is_terminal(), was_given);
         return examples::finish_training(result.interrupted, result.sample.empty() ? "" : result.sample + "\n");
       });
-  // --data may be given again: the run refuses files other than those it started with.
-  program.keep_settings_on_resume(train_command, {"--threads", "--max-time", "--data"});
   const bool terminal = isatty(STDIN_FILENO) != 0;
   gpt::SampleOptions sample;
   program.add("sample", "continue a prompt", sample, gpt::add_sample_options,

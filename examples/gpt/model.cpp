@@ -11,7 +11,6 @@
 #include "ag/nn/functional/layer_norm.h"
 #include "ag/nn/functional/linear.h"
 #include "ag/nn/init.h"
-#include "bounds.h"
 
 namespace gpt {
 
@@ -19,8 +18,13 @@ using ag::Tensor;
 namespace nn = ag::nn;
 namespace F = ag::nn::functional;
 
+void check_model_config(const nlohmann::json& config, const std::string& where) {
+  AG_CHECK(config.is_object(), "{} must be a JSON object, got {}", where, config.dump());
+  ag::train::check_settings(ag::train::setting_specs<ModelConfig>(), config, where);
+}
+
 void ModelConfig::validate() const {
-  check_model_bounds(nlohmann::json(*this));
+  ag::train::check_settings(ag::train::setting_specs<ModelConfig>(), ag::train::settings_to_json(*this));
   AG_CHECK(n_embd % n_head == 0, "model: --width ({}) must be a multiple of --heads ({})", n_embd, n_head);
 }
 

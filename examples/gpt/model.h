@@ -21,6 +21,7 @@
 #pragma once
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "ag/nn/dropout.h"
 #include "ag/nn/embedding.h"
 #include "ag/nn/linear.h"
+#include "ag/train/settings.h"
 
 namespace gpt {
 
@@ -41,11 +43,37 @@ struct ModelConfig {
   double dropout = 0.0;
   bool bias = false;  // biases in the Linears and LayerNorms (nanoGPT's CPU recipe: none)
 
-  // Throws an ag::Error naming the first setting a model cannot be built with (see bounds.h).
+  // Throws an ag::Error naming the first setting a model cannot be built with.
   void validate() const;
   bool operator==(const ModelConfig&) const = default;
+
+  // Each setting once, with its flag of `gpt train`, its key (nanoGPT's name) in a weights file's
+  // `config` and its range (ag/train/settings.h); `gpt train`'s own list takes these in at /model.
+  // The ranges keep what is allocated from them far from what exhausts the machine; sizes built
+  // from several settings are checked by check_fits.
+  template <typename Self, typename Setting>
+  static void settings(Self& o, Setting&& setting) {
+    using ag::train::Range;
+    const std::string model = "Model";
+    setting(o.vocab_size, {.key = "/vocab_size", .range = Range{0, 1 << 20}});  // filled in from the text
+    setting(o.block_size, {.flag = "--context", .key = "/block_size", .help = "context length in tokens",
+                           .range = Range{1, 65536}, .group = model});
+    setting(o.n_layer, {.flag = "--layers", .key = "/n_layer", .help = "Transformer blocks", .range = Range{1, 256},
+                        .group = model});
+    setting(o.n_head, {.flag = "--heads", .key = "/n_head", .help = "attention heads", .range = Range{1, 1024},
+                       .group = model});
+    setting(o.n_embd, {.flag = "--width", .key = "/n_embd", .help = "embedding width", .range = Range{1, 65536},
+                       .group = model});
+    setting(o.dropout, {.flag = "--dropout", .key = "/dropout", .help = "dropout", .range = Range{0, 1, false, true},
+                        .group = model});
+    setting(o.bias, {.flag = "--bias", .key = "/bias", .help = "biases in Linears and LayerNorms", .group = model});
+  }
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ModelConfig, vocab_size, block_size, n_layer, n_head, n_embd, dropout, bias)
+
+// Throws an ag::Error unless `config` (a ModelConfig as JSON, from the file `where` names: "m.safetensors:
+// config") is an object whose every setting is in its range; a missing key is left to the reader.
+void check_model_config(const nlohmann::json& config, const std::string& where);
 
 // Throws an ag::Error unless the model's weights (with `training`, also their gradients and AdamW's
 // two moments) and the activations of `rows` windows of block_size tokens (logits, attention

@@ -13,7 +13,6 @@
 #include "ag/optim/clip_grad.h"
 #include "ag/optim/lr_scheduler.h"
 #include "ag/train/train.h"
-#include "bounds.h"
 #include "corpus.h"
 #include "evaluate.h"
 #include "session.h"
@@ -71,7 +70,7 @@ class Run {
         log_(log),
         model_(model_config()),
         optimizer_(make_optimizer(*model_, o_)),
-        schedule_(*optimizer_, o_.warmup, o_.max_steps, o_.min_lr),
+        schedule_(*optimizer_, o_.warmup, o_.decay_steps, o_.min_lr),
         batcher_(corpus_.split.train, o_.batch_size, o_.model.block_size, o_.seed),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
         loop_({.max_steps = o_.max_steps, .max_time = o_.max_time, .validate_every = o_.eval_every,
@@ -137,7 +136,7 @@ class Run {
   void save() {
     state_.extra["batcher"] = batcher_.state();
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*model_, *optimizer_, &schedule_}, state_,
-                               json(o_), codec_metadata(corpus_.codec));
+                               train_kit::settings_to_json(o_), codec_metadata(corpus_.codec));
     save_model(dir_.file("model.safetensors"), *model_, corpus_.codec, {{"steps", state_.step}});
     std::vector<train_kit::CurvePoint> validation;
     for (const json& entry : metrics_.entries())
@@ -171,30 +170,16 @@ class Run {
   double valid_loss_ = 0;  // the last validation's
 };
 
-// The settings in a checkpoint of any gpt train so far: before several files, "data" was one path
-// ("" for the bundled text); before SentencePiece, there was no "tokenizer" (it was characters).
-struct SavedOptions {
-  TrainOptions options;
-};
-void from_json(const json& saved, SavedOptions& read) {
-  json settings = saved;
-  if (settings.contains("data") && settings["data"].is_string()) {
-    const auto path = settings["data"].get<std::string>();
-    settings["data"] = path.empty() ? json::array() : json::array({path});
-  }
-  if (!settings.contains("tokenizer") && !settings.contains("vocab_size"))
-    settings["tokenizer"] = "char", settings["vocab_size"] = 0;
-  settings.get_to(read.options);
-}
-
 }  // namespace
 
-TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
+TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal,
+                  const train_kit::FlagGiven& was_given) {
   TrainOptions options = given;
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
   std::optional<Text> text;
   if (given.resume.empty()) {
+    if (options.decay_steps == 0) options.decay_steps = options.max_steps;
     options.validate();
     // Read before RunDir, so that --force deletes nothing when the text is bad.
     text = read_split_text(data_files(options), options.model.block_size);
@@ -202,21 +187,15 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    check_train_bounds(saved->options(), saved->file().path() + ": options");
-    options = saved->options_as<SavedOptions>(kFiles.program).options;
-    options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
-    options.validate();
-    const std::vector<std::string> files = data_files(options);
-    AG_CHECK(given.data.empty() || std::ranges::equal(given.data, files, same_file),
-             "the run in {} trains on {}, but --data now names {}; a resumed run reads the files it started with: "
-             "leave --data out, or start a new run", given.resume, json(files).dump(), json(given.data).dump());
+    options = resumed_train_options(given, was_given ? was_given : train_kit::given_unless_default(given),
+                                    saved_train_options(saved->options(), saved->file().path() + ": options"));
     // The checkpoint names the texts to read again. A checkpoint may come from anyone: each must at
     // least be a regular file (not /dev/zero, which never ends, nor a pipe that waits forever).
     for (const std::string& file : options.data)
       AG_CHECK(std::filesystem::is_regular_file(file),
                "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
                saved->file().path(), file);
-    text = read_split_text(files, options.model.block_size);
+    text = read_split_text(data_files(options), options.model.block_size);
   }
   // A resumed SentencePiece run reads the model it trained; characters are counted again (and the
   // run checks that they are the ones it started with).

@@ -19,40 +19,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ag/optim/optimizer.h"
+#include "ag/train/settings.h"
 #include "model.h"
+#include "options.h"
 
 namespace gpt {
-
-struct TrainOptions {
-  std::vector<std::string> data;   // text files, plain or .gz (see read_split_text); none: the bundled Tiny Shakespeare
-  std::string tokenizer = "char";  // char, or SentencePiece: bpe or unigram (see codec.h)
-  int64_t vocab_size = 0;          // SentencePiece's ids at most; 0: kDefaultVocabSize
-  std::string out = "runs/shakespeare";
-  bool force = false;   // start over in a non-empty `out`, deleting what an earlier run wrote there
-  std::string resume;   // a run directory to continue (its saved settings are used)
-  ModelConfig model;
-  int64_t batch_size = 12;
-  double lr = 1e-3, min_lr = 1e-4;
-  double beta1 = 0.9, beta2 = 0.99;
-  double weight_decay = 0.1;
-  double clip = 1.0;  // max gradient norm; 0: no clipping
-  int64_t warmup = 100;
-  int64_t max_steps = 2000;
-  double max_time = 0;  // seconds; 0: no limit
-  int64_t eval_every = 250;
-  int64_t eval_batches = 200;
-  int64_t save_every = 250;     // steps between checkpoints (also saved at the end and on Ctrl-C)
-  int64_t sample_tokens = 300;  // the sample printed at the end (0: none)
-  int threads = 0;  // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
-  uint64_t seed = 1337;
-
-  void validate() const;  // throws an ag::Error naming the bad flag (bounds.cpp)
-};
-// The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time,
-// which a resumed run takes from its own command line). A checkpoint of an earlier gpt, whose
-// "data" is one path or whose settings have no tokenizer, is read by train.cpp's SavedOptions.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TrainOptions, data, tokenizer, vocab_size, model, batch_size, lr, min_lr, beta1, beta2, weight_decay, clip,
-                                   warmup, max_steps, eval_every, eval_batches, save_every, sample_tokens, seed)
 
 // The bundled corpus (Tiny Shakespeare, gzip-compressed beside this file).
 std::string default_corpus();
@@ -76,8 +47,10 @@ struct TrainResult {
   std::string sample;                // options.sample_tokens characters from the trained model
 };
 
-// Trains from scratch into options.out, or continues options.resume. Progress goes to `log` (a
-// terminal gets a line that rewrites itself in place).
-TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false);
+// Trains from scratch into options.out, or continues options.resume with the flags `was_given`
+// merged into its saved settings (resumed_train_options; none: those that differ from
+// TrainOptions{}'s). Progress goes to `log` (a terminal gets a line that rewrites itself in place).
+TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false,
+                  const ag::train::FlagGiven& was_given = {});
 
 }  // namespace gpt

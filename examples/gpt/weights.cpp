@@ -77,7 +77,7 @@ LoadedModel load_model(const std::string& path) {
     const std::string dir = is_dir ? path : std::filesystem::path(file).parent_path().string();
     out.codec = Codec::load(field("tokenizer", false), field("vocab"), dir);
     const json config_json = field("config");
-    check_model_bounds(config_json, "config");
+    check_model_config(config_json, "config");
     const auto config = config_json.get<ModelConfig>();
     AG_CHECK(config.vocab_size == out.codec.size(), "the model has {} tokens but the vocabulary {}",
              config.vocab_size, out.codec.size());

@@ -103,14 +103,14 @@ TEST_CASE("classify train: flags out of range are refused, naming the flag") {
     change(o);
     CHECK_THROWS_WITH(train(o, log), Catch::Contains(message));
   };
-  refused([](TrainOptions& o) { o.model.heads = 3; }, "--heads (3) must be positive and divide --width (32)");
+  refused([](TrainOptions& o) { o.model.heads = 3; }, "--heads (3) must divide --width (32)");
   refused([](TrainOptions& o) { o.model.dropout = 1; }, "--dropout");
   refused([](TrainOptions& o) { o.model.max_tokens = 0; }, "--max-tokens");
   refused([](TrainOptions& o) { o.epochs = 0; }, "--epochs");
   refused([](TrainOptions& o) { o.vocab_size = 4; }, "--vocab-size");
-  refused([](TrainOptions& o) { o.class_weights = "inverse"; }, "--class-weights is 'inverse'");
+  refused([](TrainOptions& o) { o.class_weights = "inverse"; }, "--class-weights must be none or balanced, got \"inverse\"");
   refused([](TrainOptions& o) { o.label_smoothing = 1; }, "--label-smoothing");
-  refused([](TrainOptions& o) { o.ema = 1; }, "--ema (1)");
+  refused([](TrainOptions& o) { o.ema = 1; }, "--ema must be a number in [0, 1), got 1");
   refused([](TrainOptions& o) { o.holdout = 0; }, "--holdout");
   refused([](TrainOptions& o) { o.min_lr = 1; }, "--min-lr");
   refused([](TrainOptions& o) { o.mail = true; }, "--mail needs --train");

@@ -8,8 +8,8 @@
 //               the run directory) and its TrainOptions; then the saved loader position is
 //               restored into a DataLoader over a dataset of the size it names (up to 64 examples)
 //               and the saved generator state into a Generator, as Checkpoint::restore would
-//   k % 5 == 1  gpt: Checkpoint::load, the bounds of its options, gpt::TrainOptions, its codec
-//   k % 5 == 2  classify: Checkpoint::load, validated_options_as<classify::TrainOptions>
+//   k % 5 == 1  gpt: Checkpoint::load, gpt::saved_train_options (ranges, then TrainOptions), its codec
+//   k % 5 == 2  classify: Checkpoint::load, classify::saved_train_options (ranges, then TrainOptions)
 //   k % 5 == 3  forecast: Checkpoint::load, validated_options_as<forecast::TrainOptions>
 //   k % 5 == 4  metrics.jsonl, as MetricsLog reads it on resume, keeping entries through step k / 5
 // Every input must either be read or be refused with ag::Error; any other exception, a crash or a
@@ -26,7 +26,7 @@
 #include "ag/train/metrics_log.h"
 #include "examples/classify/train.h"
 #include "examples/forecast/train.h"
-#include "examples/gpt/bounds.h"
+#include "examples/gpt/options.h"
 #include "examples/gpt/train.h"
 #include "examples/gpt/weights.h"
 #include "examples/seq2seq/checkpoint.h"
@@ -77,14 +77,12 @@ void read(unsigned k, const std::string& dir, const std::string& file) {
     }
     case 1: {
       const kit::Checkpoint saved = load(file, kGpt);
-      gpt::check_train_bounds(saved.options(), file + ": options");
-      const auto options = saved.options_as<gpt::TrainOptions>("gpt train");
-      options.validate();
+      const gpt::TrainOptions options = gpt::saved_train_options(saved.options(), file + ": options");
       if (options.tokenizer != "char") gpt::load_codec(saved.file(), dir);
       break;
     }
     case 2:
-      load(file, kClassify).validated_options_as<classify::TrainOptions>("classify train");
+      classify::saved_train_options(load(file, kClassify).options(), file + ": options");
       break;
     case 3:
       load(file, kForecast).validated_options_as<forecast::TrainOptions>("forecast train");

@@ -98,8 +98,17 @@ TEST_CASE("settings: the declared settings round-trip through JSON at their keys
   damaged["model"].erase("bias");
   CHECK_THROWS_AS(train::settings_from_json(damaged, read), nlohmann::json::exception);
   damaged = j;
-  damaged["model"]["activation"] = 7;
+  damaged["model"]["bias"] = "yes";
   CHECK_THROWS_AS(train::settings_from_json(damaged, read), nlohmann::json::exception);
+  // A text with choices is held to them, as on the command line; a file's message names it and the key.
+  damaged = j;
+  damaged["model"]["activation"] = 7;
+  CHECK_THROWS_WITH(train::settings_from_json(damaged, read), "--activation must be relu or gelu, got 7");
+  damaged["model"]["activation"] = "tanh";
+  CHECK_THROWS_WITH(train::read_saved_settings<ToyOptions>(damaged, "run/checkpoint: options"),
+                    "run/checkpoint: options model activation (--activation) must be relu or gelu, got \"tanh\"");
+  CHECK_THROWS_WITH(train::read_saved_settings<ToyOptions>(nlohmann::json::array(), "run/checkpoint: options"),
+                    Catch::Contains("run/checkpoint: options must be a JSON object"));
   CHECK(train::settings_to_json(read) == j);  // a failed read changes nothing
 }
 
