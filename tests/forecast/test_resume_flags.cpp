@@ -1,6 +1,5 @@
 // `forecast train --resume` with flags: those under "Run length and reporting" take effect (a run
-// goes on to more --max-steps, its cosine kept as it started, and --refit retrains along that same
-// schedule), those that shape the run must match the checkpoint (an error naming the flag and the
+// goes on to more --max-steps, its cosine kept as it started), those that shape the run must match the checkpoint (an error naming the flag and the
 // saved value, the run directory untouched), and files from before the settings list, --level,
 // --valid-origins and --refit still resume and predict.
 #include <catch2/catch.hpp>
@@ -39,8 +38,8 @@ TEST_CASE("forecast resume: more --max-steps goes on to them, at --min-lr past t
   CHECK(resumed.steps == 20);
   CHECK(saved_options(dir.path("run"))["max_steps"] == 20);
   CHECK(saved_options(dir.path("run"))["decay_steps"] == 12);
-  // The same steps, bit for bit, as one run of 20 steps whose cosine ends at 12; the refit (for the
-  // kept step count) follows that schedule too, so the test forecast is the same.
+  // The same steps, bit for bit, as one run of 20 steps whose cosine ends at 12, and (its refit
+  // built as training's, on decay_steps) the same refit test forecast.
   TrainOptions whole = testing::tiny_run(dir, "whole");
   whole.refit = true, whole.max_steps = 20, whole.decay_steps = 12;
   const TrainResult one_run = train(whole, log);
