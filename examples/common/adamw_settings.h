@@ -1,4 +1,4 @@
-// The AdamW settings gpt and classify share (a warmup, then a cosine from --lr down to --min-lr), as
+// The AdamW settings gpt, classify and forecast share (a warmup, then a cosine from --lr down to --min-lr), as
 // entries of a settings list (ag/train/settings.h), for any options struct with the fields lr,
 // min_lr, weight_decay, clip and warmup. Each program keeps its own bounds: they only refuse nonsense.
 #pragma once

@@ -12,8 +12,6 @@
 //   }
 #pragma once
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <fmt/format.h>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -22,7 +20,6 @@
 #include <utility>
 #include <vector>
 
-#include "ag/core/error.h"
 #include "ag/train/interrupt.h"
 #include "ag/train/run_program.h"
 
@@ -45,15 +42,6 @@ class Subcommands {
     return command;
   }
 
-  // Makes `command` (a train subcommand with --resume) refuse, beside --resume, every flag but
-  // `may_change` (--threads, --max-time, or one the run itself checks against its checkpoint): a
-  // resumed run takes its settings from its checkpoint, so a flag such as --epochs 40 would otherwise
-  // be ignored without a word, and the user would believe the run had changed.
-  void keep_settings_on_resume(CLI::App* command, std::vector<std::string> may_change) {
-    may_change.push_back("--resume");
-    resumable_.emplace_back(command, std::move(may_change));
-  }
-
   // Reads the command line. Returns the exit code when the program is done already: --help (0) or
   // a flag error (1), which CLI11 has printed.
   std::optional<int> parse(int argc, char** argv) {
@@ -67,8 +55,6 @@ class Subcommands {
 
   // Runs the subcommand the command line named (after parse) and returns its exit code.
   int run_parsed() const {
-    for (const auto& [command, may_change] : resumable_)
-      if (command->parsed()) check_resume_flags(*command, may_change);
     for (const auto& [command, run] : commands_)
       if (command->parsed()) return run();
     return 0;  // not reached: parse requires one subcommand
@@ -81,24 +67,9 @@ class Subcommands {
   }
 
  private:
-  void check_resume_flags(const CLI::App& command, const std::vector<std::string>& may_change) const {
-    if (command.count("--resume") == 0) return;
-    for (const CLI::Option* option : command.get_options()) {
-      const std::string flag = option->get_name();
-      if (option->count() == 0 || std::find(may_change.begin(), may_change.end(), flag) != may_change.end()) continue;
-      std::string allowed;
-      for (size_t i = 0; i + 1 < may_change.size(); ++i) allowed += (i > 0 ? ", " : "") + may_change[i];
-      throw ag::Error(fmt::format("{} {} --resume: {} cannot change in a resumed run (its settings are in the "
-                                  "checkpoint; the flags it takes beside --resume: {}). Drop {}, or start a new run "
-                                  "with --out.",
-                                  program_, command.get_name(), flag, allowed, flag));
-    }
-  }
-
   std::string program_;
   CLI::App app_;
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands_;
-  std::vector<std::pair<CLI::App*, std::vector<std::string>>> resumable_;
 };
 
 // The exit code of a `train` subcommand: kInterruptedExitCode when Ctrl-C stopped the run (it saved

@@ -15,7 +15,6 @@ struct PredictOptions {
   int threads = 0;
 };
 
-void add_train_options(CLI::App& app, TrainOptions& options);
 void add_predict_options(CLI::App& app, PredictOptions& options);
 
 // Writes the next H values after the history as CSV: time,forecast,lower_80,upper_80.

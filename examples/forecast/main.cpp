@@ -19,10 +19,11 @@ int main(int argc, char** argv) {
   CLI::App* train_command = program.add(
       "train", "train on a CSV column (default: a generated series) and report", train,
       forecast::add_train_options, [&] {
-        const forecast::TrainResult result = forecast::train(train, std::cerr, examples::stderr_is_terminal());
+        const auto was_given = [&train_command](const std::string& flag) { return train_command->count(flag) > 0; };
+        const forecast::TrainResult result =
+            forecast::train(train, std::cerr, examples::stderr_is_terminal(), was_given);
         return examples::finish_training(result.interrupted, result.report);
       });
-  program.keep_settings_on_resume(train_command, {"--threads", "--max-time"});
   forecast::PredictOptions predict;
   program.add("predict", "the next values after a CSV of history, as CSV", predict, forecast::add_predict_options,
               [&] { forecast::run_predict(predict, std::cout); return 0; });

@@ -6,7 +6,6 @@
 #include "ag/core/checked.h"
 #include "ag/core/error.h"
 #include "ag/core/factory.h"
-#include "ag/core/json_number.h"
 #include "ag/core/ops.h"
 
 namespace forecast {
@@ -15,63 +14,48 @@ using ag::Tensor;
 namespace nn = ag::nn;
 
 void ModelConfig::validate(bool settled) const {
-  const int64_t least = settled ? 1 : 0;  // 0: chosen from the series (settle in train.cpp)
-  AG_CHECK(horizon >= least && horizon <= kMaxLength, "model: --horizon ({}) must be in [{}, {}]", horizon, least,
-           kMaxLength);
-  AG_CHECK(patch > 0 && patch <= kMaxLength, "model: --patch ({}) must be in [1, {}]", patch, kMaxLength);
-  AG_CHECK(context >= least && context <= kMaxLength && context % patch == 0,
-           "model: --context ({}) must be a positive multiple of --patch ({}), at most {}", context, patch, kMaxLength);
-  AG_CHECK(calendar >= 0 && calendar <= 64, "model: {} calendar features (at most 64)", calendar);
-  AG_CHECK(layers > 0 && layers <= 64, "model: --layers ({}) must be in [1, 64]", layers);
-  AG_CHECK(width > 0 && width <= 4096 && heads > 0 && width % heads == 0,
-           "model: --width ({}) must be a multiple of --heads ({}) in [1, 4096]", width, heads);
-  AG_CHECK(feedforward > 0 && feedforward <= 16384, "model: --feedforward ({}) must be in [1, 16384]", feedforward);
-  AG_CHECK(dropout >= 0 && dropout < 1, "model: --dropout ({}) must be in [0, 1)", dropout);
-  AG_CHECK(level >= 0 && level <= kMaxLength, "model: --level ({}) must be in [0, {}]", level, kMaxLength);
+  ag::train::check_settings(ag::train::setting_specs<ModelConfig>(), ag::train::settings_to_json(*this));
+  // 0: chosen from the series (settle in train.cpp); the ranges above accept it.
+  AG_CHECK(!settled || horizon > 0, "model: --horizon must be at least 1 once the series is read, got 0");
+  AG_CHECK(context % patch == 0 && (!settled || context > 0),
+           "model: --context ({}) must be a positive multiple of --patch ({})", context, patch);
+  AG_CHECK(width % heads == 0, "model: --width ({}) must be a multiple of --heads ({})", width, heads);
   AG_CHECK(context == 0 || level <= context,  // context 0: not chosen yet
            "model: --level ({}) must not exceed --context ({})", level, context);
   AG_CHECK(hw.on || hw.history == 0, "model: --hw-history ({}) is for --hw-residual; give both", hw.history);
   if (!hw.on) return;
-  AG_CHECK(hw.history >= 0 && hw.history <= kMaxLength, "model: --hw-history ({}) must be in [0, {}]", hw.history,
-           kMaxLength);
-  AG_CHECK(hw.alpha >= 0 && hw.alpha <= 1 && hw.beta >= 0 && hw.beta <= 1 && hw.gamma >= 0 && hw.gamma <= 1 - hw.alpha,
+  AG_CHECK(hw.gamma <= 1 - hw.alpha,
            "model: the Holt-Winters smoothing ({}, {}, {}) must lie in [0, 1] with gamma at most 1 - alpha", hw.alpha,
            hw.beta, hw.gamma);
   if (!settled) return;  // the season is --season's, settled from the series
-  AG_CHECK(hw.season >= 2 && hw.season <= kMaxLength && 2 * hw.season <= context &&
-               (hw.history == 0 || hw.history >= 2 * hw.season),
+  AG_CHECK(hw.season >= 2 && 2 * hw.season <= context && (hw.history == 0 || hw.history >= 2 * hw.season),
            "model: --hw-residual needs a --season ({}) of at least 2, and --context ({}) and --hw-history ({}, 0: "
            "all) of at least two seasons", hw.season, context, hw.history);
 }
 
 void to_json(nlohmann::json& j, const ModelConfig& c) {
-  j = {{"context", c.context}, {"horizon", c.horizon}, {"patch", c.patch}, {"calendar", c.calendar},
-       {"layers", c.layers}, {"heads", c.heads}, {"width", c.width}, {"feedforward", c.feedforward},
-       {"dropout", c.dropout}, {"level", c.level}};
+  j = ag::train::settings_to_json(c);
   if (c.hw.on)
-    j["hw_residual"] = {{"history", c.hw.history}, {"season", c.hw.season}, {"alpha", c.hw.alpha},
-                        {"beta", c.hw.beta}, {"gamma", c.hw.gamma}};
+    j["hw_residual"].erase("on");
+  else
+    j.erase("hw_residual");
+}
+
+nlohmann::json saved_model_json(nlohmann::json config) {
+  if (!config.is_object()) return config;  // for check_saved_settings to name
+  if (!config.contains("level")) config["level"] = 0;  // shifted by the window mean, which is level 0
+  if (config.contains("hw_residual")) {
+    if (config["hw_residual"].is_object()) config["hw_residual"]["on"] = true;
+  } else {
+    config["hw_residual"] = ag::train::settings_to_json(ModelConfig{})["hw_residual"];  // off
+  }
+  return config;
 }
 
 void from_json(const nlohmann::json& j, ModelConfig& c) {
-  const auto integer = [&j](const char* key) {
-    return ag::json_integer(j.at(key), fmt::format("model config: {}", key));
-  };
-  c.context = integer("context"), c.horizon = integer("horizon"), c.patch = integer("patch");
-  c.calendar = integer("calendar"), c.layers = integer("layers"), c.heads = integer("heads");
-  c.width = integer("width"), c.feedforward = integer("feedforward");
-  c.dropout = j.at("dropout").get<double>();
-  // Files written before --level existed shifted by the window mean, which is level 0.
-  c.level = j.contains("level") ? integer("level") : 0;
-  // Files written before --hw-residual existed have no Holt-Winters base.
-  c.hw = HoltWintersBase{};
-  if (!j.contains("hw_residual")) return;
-  const nlohmann::json& hw = j.at("hw_residual");
-  c.hw.on = true;
-  c.hw.history = ag::json_integer(hw.at("history"), "model config: hw_residual.history");
-  c.hw.season = ag::json_integer(hw.at("season"), "model config: hw_residual.season");
-  c.hw.alpha = hw.at("alpha").get<double>(), c.hw.beta = hw.at("beta").get<double>();
-  c.hw.gamma = hw.at("gamma").get<double>();
+  const nlohmann::json config = saved_model_json(j);
+  ag::train::check_saved_settings(ag::train::setting_specs<ModelConfig>(), config, "model config");
+  ag::train::settings_from_json(config, c);
 }
 
 namespace {

@@ -26,6 +26,7 @@
 #include "ag/nn/dropout.h"
 #include "ag/nn/linear.h"
 #include "ag/nn/transformer.h"
+#include "ag/train/settings.h"
 
 namespace forecast {
 
@@ -62,16 +63,65 @@ struct ModelConfig {
   int64_t level = 0;
   HoltWintersBase hw;
 
-  // Throws an ag::Error naming the first flag out of its range. With `settled` false, 0 is also
-  // accepted where train.cpp chooses the value from the series (--context, --horizon).
+  // Throws an ag::Error naming the first flag out of its range, or the first pair that do not fit
+  // together. With `settled` false, 0 is also accepted where train.cpp chooses the value from the
+  // series (--context, --horizon).
   void validate(bool settled = true) const;
   int64_t patches() const { return context / patch; }
+
+  // Each setting once, with its flag of `forecast train`, its key in a weights file's `config` and
+  // its range (ag/train/settings.h); `forecast train`'s own list takes these in at /model. The
+  // Holt-Winters base sits at /hw_residual, which a file holds only when it is on (to_json).
+  template <typename Self, typename Setting>
+  static void settings(Self& o, Setting&& setting) {
+    using ag::train::Range;
+    constexpr auto kMost = static_cast<double>(kMaxLength);
+    const std::string model = "Model";
+    setting(o.horizon, {.flag = "--horizon", .key = "/horizon", .help = "values to forecast, H (0: one season)",
+                        .range = Range{0, kMost}, .group = model});
+    setting(o.context, {.flag = "--context", .key = "/context",
+                        .help = "values the model sees, a multiple of --patch (0: max(3 seasons, 2H))",
+                        .range = Range{0, kMost}, .group = model});
+    setting(o.patch, {.flag = "--patch", .key = "/patch", .help = "values per Transformer token",
+                      .range = Range{1, kMost}, .group = model});
+    setting(o.calendar, {.key = "/calendar", .range = Range{0, 64}});  // set by train.cpp from the data
+    setting(o.level, {.flag = "--level", .key = "/level",
+                      .help = "shift each window by the mean of its last L values (0: all of them)",
+                      .range = Range{0, kMost}, .group = model});
+    setting(o.layers, {.flag = "--layers", .key = "/layers", .help = "Transformer layers", .range = Range{1, 64},
+                       .group = model});
+    setting(o.heads, {.flag = "--heads", .key = "/heads", .help = "attention heads (they divide --width)",
+                      .range = Range{1, 4096}, .group = model});
+    setting(o.width, {.flag = "--width", .key = "/width", .help = "token width", .range = Range{1, 4096},
+                      .group = model});
+    setting(o.feedforward, {.flag = "--feedforward", .key = "/feedforward",
+                            .help = "hidden width of the feed-forward blocks", .range = Range{1, 16384},
+                            .group = model});
+    setting(o.dropout, {.flag = "--dropout", .key = "/dropout", .help = "dropout", .range = Range{0, 1, false, true},
+                        .group = model});
+    setting(o.hw.on, {.flag = "--hw-residual", .key = "/hw_residual/on",
+                      .help = "forecast what Holt-Winters' forecast (smoothing fitted on the training values) misses",
+                      .group = model});
+    setting(o.hw.history, {.flag = "--hw-history", .key = "/hw_residual/history",
+                           .help = "with --hw-residual: the values before each origin Holt-Winters runs over (0: all)",
+                           .range = Range{0, kMost}, .group = model});
+    // Set by train.cpp: --season, and the smoothing fitted on the training values.
+    setting(o.hw.season, {.key = "/hw_residual/season", .range = Range{0, kMost}});
+    setting(o.hw.alpha, {.key = "/hw_residual/alpha", .range = Range{0, 1}});
+    setting(o.hw.beta, {.key = "/hw_residual/beta", .range = Range{0, 1}});
+    setting(o.hw.gamma, {.key = "/hw_residual/gamma", .range = Range{0, 1}});
+  }
 };
-// As JSON in checkpoints and weights files. Reading takes integers only where they are written as
-// integers (a float such as 2.0e19 is an error naming the key, never cast); validate(), which the
-// forecaster's constructor calls, holds them to the flags' ranges before anything is allocated.
+// As JSON in weights files, from the list above, hw_residual present only when on (without its
+// `on`), as every forecast so far wrote it. Reading takes the layout of any forecast so far (see
+// saved_model_json) and holds every setting to its range first (an integer must be written as one:
+// 2.0e19 is an error naming the key, never cast); validate(), which the forecaster's constructor
+// calls, checks the settings together before anything is allocated.
 void to_json(nlohmann::json& j, const ModelConfig& c);
 void from_json(const nlohmann::json& j, ModelConfig& c);
+// A model config as any forecast so far wrote it, in the settings list's layout: files from before
+// --level have none (level 0), and hw_residual is there only when on (so `on` is its presence).
+nlohmann::json saved_model_json(nlohmann::json config);
 
 class ForecasterImpl : public ag::nn::Module {
  public:

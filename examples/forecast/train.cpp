@@ -24,53 +24,6 @@ namespace optim = ag::optim;
 namespace train_kit = ag::train;
 using nlohmann::json;
 
-namespace {
-constexpr int64_t kMaxSeason = int64_t{1} << 20;
-}  // namespace
-
-void TrainOptions::validate(bool settled) const {
-  model.validate(settled);
-  const int64_t least = settled ? 1 : 0;
-  AG_CHECK(season >= least && season <= kMaxSeason, "--season ({}) must be in [{}, {}]", season, least, kMaxSeason);
-  AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
-  train_kit::check_adamw_flags(lr, min_lr, weight_decay, clip);
-  constexpr int64_t kMaxSteps = train_kit::kMaxSteps;
-  AG_CHECK(warmup >= 0 && max_steps > warmup && max_steps <= kMaxSteps,
-           "--max-steps ({}) must exceed --warmup ({}), which must not be negative, and be at most {}", max_steps,
-           warmup, kMaxSteps);
-  AG_CHECK(valid_origins > 0 && valid_origins <= 64, "--valid-origins ({}) must be in [1, 64]", valid_origins);
-  AG_CHECK(eval_every > 0 && save_every > 0 && eval_every <= kMaxSteps && save_every <= kMaxSteps,
-           "--eval-every ({}) and --save-every ({}) must be in [1, {}]", eval_every, save_every, kMaxSteps);
-  train_kit::check_seed_flag(seed);
-  validate_session();
-}
-
-void TrainOptions::validate_session() const { train_kit::check_session_flags(max_time, threads); }
-
-void to_json(json& j, const TrainOptions& o) {
-  j = {{"data", o.data}, {"column", o.column}, {"model", o.model}, {"season", o.season}, {"calendar", o.calendar},
-       {"valid_origins", o.valid_origins}, {"refit", o.refit}, {"batch_size", o.batch_size}, {"lr", o.lr},
-       {"min_lr", o.min_lr}, {"weight_decay", o.weight_decay}, {"clip", o.clip}, {"warmup", o.warmup},
-       {"max_steps", o.max_steps}, {"eval_every", o.eval_every}, {"save_every", o.save_every}, {"seed", o.seed}};
-}
-
-void from_json(const json& j, TrainOptions& o) {
-  const auto integer = [&j](const char* key) { return ag::json_integer(j.at(key), fmt::format("options: {}", key)); };
-  o.data = j.at("data").get<std::string>(), o.column = j.at("column").get<std::string>();
-  o.model = j.at("model").get<ModelConfig>();
-  o.season = integer("season");
-  o.calendar = j.at("calendar").get<bool>();
-  // Checkpoints from before these flags: one validation origin, no refit.
-  o.valid_origins = j.contains("valid_origins") ? integer("valid_origins") : 1;
-  o.refit = j.contains("refit") && j.at("refit").get<bool>();
-  o.batch_size = integer("batch_size");
-  o.lr = j.at("lr").get<double>(), o.min_lr = j.at("min_lr").get<double>();
-  o.weight_decay = j.at("weight_decay").get<double>(), o.clip = j.at("clip").get<double>();
-  o.warmup = integer("warmup"), o.max_steps = integer("max_steps");
-  o.eval_every = integer("eval_every"), o.save_every = integer("save_every");
-  o.seed = static_cast<uint64_t>(ag::json_integer(j.at("seed"), "options: seed", 0));
-}
-
 std::unique_ptr<optim::Optimizer> make_optimizer(ForecasterImpl& model, const TrainOptions& options) {
   optim::AdamWOptions adamw(options.lr);
   adamw.weight_decay(options.weight_decay);
@@ -121,7 +74,7 @@ void settle(TrainOptions& o, const Series& s) {
 // training step needs. The model's initial weights come from the global generator.
 struct Fit {
   Fit(const TrainOptions& o, const Series& series, int64_t end)
-      : model(o.model), optimizer(make_optimizer(*model, o)), schedule(*optimizer, o.warmup, o.max_steps, o.min_lr),
+      : model(o.model), optimizer(make_optimizer(*model, o)), schedule(*optimizer, o.warmup, o.decay_steps, o.min_lr),
         sampler(series, end, o.batch_size, o.model, o.seed) {}
 
   train_kit::StepReport step(double clip) {
@@ -251,7 +204,7 @@ class Run {
     state_.extra["sampler"] = fit_.sampler.state();
     state_.extra["best"] = best_;
     train_kit::save_checkpoint(dir_.file(kFiles.checkpoint), kFormat, {*fit_.model, *fit_.optimizer, &fit_.schedule},
-                               state_, json(o_));
+                               state_, saved_json(o_));
     std::vector<train_kit::CurvePoint> validation;
     for (const json& entry : metrics_.entries())
       validation.push_back({entry["step"].get<double>(), entry["val_pinball"].get<double>()});
@@ -302,16 +255,20 @@ class Run {
 
 }  // namespace
 
-TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal) {
+TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_terminal,
+                  const train_kit::FlagGiven& was_given) {
   TrainOptions options = given;
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
-  if (!given.resume.empty()) {
-    given.validate_session();
+  if (given.resume.empty()) {
+    if (options.decay_steps == 0) options.decay_steps = options.max_steps;
+  } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
-    options = saved->validated_options_as<TrainOptions>(kFiles.program);
-    options.out = given.resume, options.threads = given.threads, options.max_time = given.max_time;
+    options = train_kit::resume_settings(given, was_given ? was_given : train_kit::given_unless_default(given),
+                                         saved_train_options(saved->options(), saved->file().path() + ": options"),
+                                         kFiles.program, "only run length, reporting and --threads may change");
+    options.out = given.resume;
   }
   Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad
   settle(options, series);

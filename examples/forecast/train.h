@@ -30,46 +30,9 @@
 #include "ag/optim/optimizer.h"
 #include "evaluate.h"
 #include "model.h"
+#include "options.h"
 
 namespace forecast {
-
-struct TrainOptions {
-  std::string data;    // a CSV file; empty: the built-in generated series
-  std::string column;  // the value column (empty: the last that is not time)
-  std::string out = "runs/forecast";
-  bool force = false;  // start over in a non-empty `out`, deleting what an earlier run wrote there
-  std::string resume;  // a run directory to continue (its saved settings are used)
-  ModelConfig model;
-  int64_t season = 0;     // the seasonal period (0: guessed from the time column)
-  bool calendar = false;  // calendar features from the time column
-  // K: validation forecasts the H values from each of K origins, H apart, before the test (a
-  // rolling-origin backtest); the kept weights have the best mean MASE over them.
-  int64_t valid_origins = 1;
-  // After training, train a fresh model on everything before the test for the kept weights' step
-  // count, and forecast the test with it (the settings stay the ones validation chose).
-  bool refit = false;
-  int64_t batch_size = 64;
-  double lr = 1e-3, min_lr = 1e-5;
-  double weight_decay = 0.05;
-  double clip = 1.0;  // max gradient norm; 0: no clipping
-  int64_t warmup = 50;
-  int64_t max_steps = 600;
-  double max_time = 0;  // seconds; 0: no limit
-  int64_t eval_every = 50;
-  int64_t save_every = 100;  // steps between checkpoints (also saved at the end and on Ctrl-C)
-  int threads = 0;  // 0: AG_NUM_THREADS or every core; a resumed run is bit-exact with the same count
-  uint64_t seed = 1;
-
-  // Throw an ag::Error naming the first flag out of its range: validate() every setting (with
-  // `settled` false, 0 is also accepted for those chosen from the series: --season, --context,
-  // --horizon), validate_session() those a resumed run takes from the command line (--threads,
-  // --max-time).
-  void validate(bool settled = true) const;
-  void validate_session() const;
-};
-// The settings a checkpoint keeps (not where it is, nor --force, --resume, --threads or --max-time).
-void to_json(nlohmann::json& j, const TrainOptions& o);
-void from_json(const nlohmann::json& j, TrainOptions& o);
 
 // AdamW over two groups: parameters of 2 or more dims decay, biases and norms do not.
 std::unique_ptr<ag::optim::Optimizer> make_optimizer(ForecasterImpl& model, const TrainOptions& options);
@@ -85,6 +48,9 @@ struct TrainResult {
 };
 
 // Trains from scratch into options.out, or continues options.resume. Progress goes to `log`.
-TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false);
+// `was_given` says which flags the user typed, for --resume (ag::train::merge_resumed_settings);
+// none: those not at their defaults (a test's or a library caller's options).
+TrainResult train(const TrainOptions& options, std::ostream& log, bool log_is_terminal = false,
+                  const ag::train::FlagGiven& was_given = {});
 
 }  // namespace forecast

@@ -132,9 +132,9 @@ TEST_CASE("train: a run writes its report, plots and model, predict continues it
     CHECK_THROWS_WITH(train(bad, log), Catch::Contains(message));
   };
   refused([](TrainOptions& b) { b.model.context = 25; }, "--context (25) must be a positive multiple of --patch (4)");
-  refused([](TrainOptions& b) { b.model.dropout = 1; }, "--dropout (1) must be in [0, 1)");
+  refused([](TrainOptions& b) { b.model.dropout = 1; }, "--dropout must be a number in [0, 1), got 1.0");
   refused([](TrainOptions& b) { b.model.level = 25; }, "--level (25) must not exceed --context (24)");
-  refused([](TrainOptions& b) { b.valid_origins = 0; }, "--valid-origins (0) must be in [1, 64]");
+  refused([](TrainOptions& b) { b.valid_origins = 0; }, "--valid-origins must be an integer from 1 to 64, got 0");
   refused([](TrainOptions& b) { b.valid_origins = 16; }, "take (1 + --valid-origins) x --horizon (102)");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\nQ2,2\n"); }, "give --season");
   refused([&](TrainOptions& b) { b.data = dir.write("labels.csv", "q,v\nQ1,1\n"), b.season = 4, b.calendar = true; },
@@ -265,5 +265,5 @@ TEST_CASE("flags: ranges are checked and a bad value exits with a message") {
   CHECK(o.calendar);
   CHECK(o.model.horizon == 12);
   o.data = "";
-  CHECK_THROWS_WITH(train(o, std::cerr), Catch::Contains("--season (-3) must be in [0, 1048576]"));
+  CHECK_THROWS_WITH(train(o, std::cerr), Catch::Contains("--season must be an integer from 0 to 1048576, got -3"));
 }

@@ -10,7 +10,7 @@
 //               and the saved generator state into a Generator, as Checkpoint::restore would
 //   k % 5 == 1  gpt: Checkpoint::load, gpt::saved_train_options (ranges, then TrainOptions), its codec
 //   k % 5 == 2  classify: Checkpoint::load, classify::saved_train_options (ranges, then TrainOptions)
-//   k % 5 == 3  forecast: Checkpoint::load, validated_options_as<forecast::TrainOptions>
+//   k % 5 == 3  forecast: Checkpoint::load, forecast::saved_train_options (ranges, then TrainOptions)
 //   k % 5 == 4  metrics.jsonl, as MetricsLog reads it on resume, keeping entries through step k / 5
 // Every input must either be read or be refused with ag::Error; any other exception, a crash or a
 // sanitizer report is a finding. A checkpoint that loads must have one loss per step; a log keeps
@@ -85,7 +85,7 @@ void read(unsigned k, const std::string& dir, const std::string& file) {
       classify::saved_train_options(load(file, kClassify).options(), file + ": options");
       break;
     case 3:
-      load(file, kForecast).validated_options_as<forecast::TrainOptions>("forecast train");
+      forecast::saved_train_options(load(file, kForecast).options(), file + ": options");
       break;
     default: {
       const kit::MetricsLog log(file, k / 5);
