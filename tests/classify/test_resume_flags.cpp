@@ -13,17 +13,13 @@
 
 using namespace classify;
 using ag::train::testing::contents;
+using ag::train::testing::resume_of;
 using ag::train::testing::saved_options;
 using ag::train::testing::typed;
 using nlohmann::json;
 
 namespace {
 
-TrainOptions resume_of(const std::string& dir) {
-  TrainOptions o;
-  o.resume = dir;
-  return o;
-}
 
 // The tiny run, one epoch.
 TrainOptions one_epoch(ag::data::testing::TempDir& dir, const std::string& out) {
@@ -38,7 +34,7 @@ TEST_CASE("classify resume: more --epochs goes on to them, at --min-lr past the 
   ag::data::testing::TempDir dir;
   std::ostringstream log;
   const TrainResult first = train(one_epoch(dir, "run"), log);
-  TrainOptions longer = resume_of(dir.path("run"));
+  TrainOptions longer = resume_of<TrainOptions>(dir.path("run"));
   longer.epochs = 2;
   const TrainResult resumed = train(longer, log, false, typed({"--epochs"}));
   CHECK(resumed.steps == 2 * first.steps);
@@ -58,15 +54,15 @@ TEST_CASE("classify resume: a flag that shapes the run and differs is refused by
   std::ostringstream log;
   train(one_epoch(dir, "run"), log);
   const auto before = contents(dir.path("run"));
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.model.layers = 2;
   CHECK_THROWS_WITH(train(o, log, false, typed({"--layers"})),
                     Catch::Contains("--layers was 1 in the saved run but 2 now") &&
                         Catch::Contains("Drop --layers or start a new run"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.model.width = 64;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--width was 32 in the saved run but 64 now"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.class_weights = "none";  // the default, given: the saved run's is balanced
   CHECK_THROWS_WITH(train(o, log, false, typed({"--class-weights"})),
                     Catch::Contains("--class-weights was \"balanced\" in the saved run but \"none\" now"));
@@ -81,7 +77,7 @@ TEST_CASE("classify resume: a checkpoint from before the settings list (no threa
   ag::train::testing::edit_metadata(checkpoint, checkpoint, "options", [](json& options) {
     for (const char* key : {"threads", "max_time", "decay_epochs"}) options.erase(key);
   });
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.epochs = 2, o.threads = 1;
   CHECK(train(o, log).steps == 2 * first.steps);
   CHECK(saved_options(dir.path("run"))["decay_epochs"] == 1);

@@ -12,19 +12,10 @@
 
 using namespace forecast;
 using ag::train::testing::contents;
+using ag::train::testing::resume_of;
 using ag::train::testing::saved_options;
 using ag::train::testing::typed;
 using nlohmann::json;
-
-namespace {
-
-TrainOptions resume_of(const std::string& dir) {
-  TrainOptions o;
-  o.resume = dir;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("forecast resume: more --max-steps goes on to them, at --min-lr past the cosine it started with") {
   ag::data::testing::TempDir dir;
@@ -32,7 +23,7 @@ TEST_CASE("forecast resume: more --max-steps goes on to them, at --min-lr past t
   TrainOptions first = testing::tiny_run(dir, "run");
   first.refit = true;
   train(first, log);
-  TrainOptions longer = resume_of(dir.path("run"));
+  TrainOptions longer = resume_of<TrainOptions>(dir.path("run"));
   longer.max_steps = 20;
   const TrainResult resumed = train(longer, log, false, typed({"--max-steps"}));
   CHECK(resumed.steps == 20);
@@ -55,19 +46,19 @@ TEST_CASE("forecast resume: a flag that shapes the run and differs is refused by
   std::ostringstream log;
   train(testing::tiny_run(dir, "run"), log);
   const auto before = contents(dir.path("run"));
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.model.width = 16;
   CHECK_THROWS_WITH(train(o, log, false, typed({"--width"})),
                     Catch::Contains("--width was 8 in the saved run but 16 now") &&
                         Catch::Contains("Drop --width or start a new run"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.model.hw.on = true;
   CHECK_THROWS_WITH(train(o, log, false, typed({"--hw-residual"})),
                     Catch::Contains("--hw-residual was false in the saved run but true now"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.season = 4;  // settled from the series as 12
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--season was 12 in the saved run but 4 now"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.max_time = -1;  // may change, but within its range
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--max-time must be a number in [0, 1000000000], got -1.0"));
   CHECK(contents(dir.path("run")) == before);
@@ -89,7 +80,7 @@ TEST_CASE("forecast resume: files from before the settings list, --level, --vali
   std::ostringstream forecast;
   run_predict(predict, forecast);
   CHECK(forecast.str().starts_with("time,forecast,lower_80,upper_80\n"));
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.max_steps = 16, o.threads = 1;
   CHECK(train(o, log).steps == 16);
   const json saved = saved_options(dir.path("run"));

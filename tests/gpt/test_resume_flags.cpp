@@ -13,24 +13,15 @@
 
 using namespace gpt;
 using ag::train::testing::contents;
+using ag::train::testing::resume_of;
 using ag::train::testing::saved_options;
 using ag::train::testing::typed;
-
-namespace {
-
-TrainOptions resume_of(const std::string& dir) {
-  TrainOptions o;
-  o.resume = dir;
-  return o;
-}
-
-}  // namespace
 
 TEST_CASE("resume: a larger --max-steps goes on to it, at --min-lr past the cosine it started with") {
   ag::data::testing::TempDir dir;
   std::ostringstream log;
   CHECK(train(testing::tiny_run(dir, "run"), log).steps == 12);
-  TrainOptions longer = resume_of(dir.path("run"));
+  TrainOptions longer = resume_of<TrainOptions>(dir.path("run"));
   longer.max_steps = 24, longer.eval_every = 6;
   const TrainResult resumed = train(longer, log, false, typed({"--max-steps", "--eval-every"}));
   CHECK(resumed.steps == 24);
@@ -54,20 +45,20 @@ TEST_CASE("resume: a flag that shapes the run and differs is refused by name, an
   std::ostringstream log;
   train(testing::tiny_run(dir, "run"), log);
   const auto before = contents(dir.path("run"));
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.model.n_layer = 2;
   CHECK_THROWS_WITH(train(o, log, false, typed({"--layers"})),
                     Catch::Contains("--layers was 1 in the saved run but 2 now") &&
                         Catch::Contains("Drop --layers or start a new run"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.model.n_embd = 32;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--width was 16 in the saved run but 32 now"));
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.lr = 0.01;
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--lr was 0.001 in the saved run"));
   CHECK(contents(dir.path("run")) == before);
   // Given again with the saved value, such a flag is no change.
-  o = resume_of(dir.path("run"));
+  o = resume_of<TrainOptions>(dir.path("run"));
   o.model.n_layer = 1, o.max_steps = 13;
   CHECK(train(o, log, false, typed({"--layers", "--max-steps"})).steps == 13);
 }
@@ -77,7 +68,7 @@ TEST_CASE("resume: --data may name the run's own files, however spelt, and no ot
   std::ostringstream log;
   const TrainOptions first = testing::tiny_run(dir, "run");
   train(first, log);
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.data = {dir.write("other.txt", "Something else entirely, written twice.\nSomething else entirely.\n")};
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("but --data now names") && Catch::Contains("other.txt"));
   const std::filesystem::path file = first.data[0];
@@ -96,7 +87,7 @@ TEST_CASE("resume: a checkpoint from before the settings list (no threads, max_t
   for (const char* key : {"threads", "max_time", "decay_steps"}) options.erase(key);
   file.metadata["options"] = options.dump();
   ag::save_safetensors(path, file.tensors, file.metadata);
-  TrainOptions o = resume_of(dir.path("run"));
+  TrainOptions o = resume_of<TrainOptions>(dir.path("run"));
   o.max_steps = 14, o.threads = 1;
   CHECK(train(o, log).steps == 14);
   const nlohmann::json saved = saved_options(dir.path("run"));

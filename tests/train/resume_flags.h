@@ -1,4 +1,4 @@
-// For the tests of `train --resume` with flags (tests/gpt, tests/classify): the flags a user typed,
+// For the tests of `train --resume` with flags (tests/gpt, tests/classify, tests/forecast): the flags a user typed,
 // a run directory's files to compare before and after, and the settings its checkpoint keeps.
 #pragma once
 #include <filesystem>
@@ -13,6 +13,14 @@
 #include "ag/train/settings.h"
 
 namespace ag::train::testing {
+
+// The options of `train --resume dir` with no other flag, for any program's TrainOptions.
+template <typename TrainOptions>
+TrainOptions resume_of(const std::string& dir) {
+  TrainOptions o;
+  o.resume = dir;
+  return o;
+}
 
 // `was_given` for a command line that named exactly `flags` (beside --resume).
 inline FlagGiven typed(std::set<std::string> flags) {
