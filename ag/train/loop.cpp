@@ -21,8 +21,20 @@ bool Loop::run(const LoopCallbacks& program) {
   items_ = 0;
   const int64_t first_step = state_.step;
   const std::string name = o_.program.substr(0, o_.program.find(' '));  // "gpt" of "gpt train"
-  if (first_step > 0)  // a resumed run (a checkpoint holds one step at least)
+  const auto out_of_steps = [&] { return state_.step >= o_.max_steps; };
+  const auto out_of_time = [&] { return o_.max_time > 0 && clock_.elapsed_s() >= o_.max_time; };
+  if (first_step > 0) {  // a resumed run (a checkpoint holds one step at least)
     log_ << fmt::format("{}: resumed at step {} ({} trained)\n", name, first_step, format_duration(state_.elapsed_s));
+    // A run that has ended was validated and saved at its end (below, even when Ctrl-C came during
+    // its last step): doing so again would only repeat a line of the metrics log.
+    if (out_of_steps() || out_of_time()) {
+      log_ << (out_of_steps() ? fmt::format("{}: the run has reached its last step ({}); nothing to train. Give a "
+                                            "larger {} to train on\n", name, o_.max_steps, o_.length_flag)
+                              : fmt::format("{}: the run has used its --max-time ({}); nothing to train. Give a larger "
+                                            "--max-time to train on\n", name, format_duration(o_.max_time)));
+      return false;
+    }
+  }
   int64_t validated_at = -1;
   const auto validate = [&] {
     progress_.break_line();  // the program's validation writes its own lines
@@ -35,7 +47,7 @@ bool Loop::run(const LoopCallbacks& program) {
   };
 
   bool stopped = false;
-  while (state_.step < o_.max_steps && (o_.max_time == 0 || clock_.elapsed_s() < o_.max_time)) {
+  while (!out_of_steps() && !out_of_time()) {
     report(program.step(), first_step);
     if (state_.step % o_.validate_every == 0 && state_.step < o_.max_steps) validate();
     if (interrupt.requested()) {
@@ -45,7 +57,10 @@ bool Loop::run(const LoopCallbacks& program) {
     if (state_.step % o_.save_every == 0 && state_.step < o_.max_steps) save();
   }
   progress_.break_line();
-  if (!stopped && validated_at != state_.step) validate();
+  // A run stopped during its last step is validated as an ended one is, so that its resumed session
+  // has nothing left to do but what the program does after training.
+  const bool ended = out_of_steps() || out_of_time();
+  if ((!stopped || ended) && validated_at != state_.step) validate();
   save();
   if (stopped)
     log_ << fmt::format("{}: stopped at step {}; continue with: {} --resume {}\n", name, state_.step, o_.program,

@@ -3,13 +3,14 @@
 // keeps the count of steps and the loss of each in the TrainState, the training time, the progress
 // line, and the cadence:
 //
-//   (a resumed run: say from which step it goes on)
+//   (a resumed run: say from which step it goes on; if the run has ended, say so and return false)
 //   until max_steps (or max_time) is reached:
 //     step                                       -> its loss in state.train_losses, state.step + 1
 //     validate         every validate_every steps
 //     Ctrl-C?          save, say how to continue, and return true
 //     save             every save_every steps
 //   validate (unless this step just was), save   -> return false
+//   (stopped by Ctrl-C during the last step: validated too, so that nothing is left for --resume)
 //
 // Validation comes before the Ctrl-C check, so a stopped run has validated every step an
 // uninterrupted one would have by then, and its resumed run validates the rest: together they
@@ -38,6 +39,7 @@ struct LoopOptions {
   int64_t save_every = 0;      // steps between checkpoints (> 0)
   std::string program = {};    // how a run is started (RunFiles::program), for the messages, e.g.
   std::string run_dir = {};    // "gpt: stopped at step 5; continue with: gpt train --resume <run_dir>"
+  std::string length_flag = "--max-steps";  // the flag that sets max_steps, for the messages
 };
 
 // What one step tells the loop.

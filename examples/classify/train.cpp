@@ -128,7 +128,7 @@ class Run {
         schedule_(*optimizer_, std::min(o_.warmup, cosine_steps_ - 1), cosine_steps_, o_.min_lr),
         metrics_(dir_.file("metrics.jsonl"), saved ? std::optional(saved->state().step) : std::nullopt),
         loop_({.max_steps = max_steps_, .max_time = o_.max_time, .validate_every = eval_every(),
-               .save_every = eval_every(), .program = kFiles.program, .run_dir = dir_.path()},
+               .save_every = eval_every(), .program = kFiles.program, .run_dir = dir_.path(), .length_flag = "--epochs"},
               state_, log, terminal, "texts/s") {
     if (o_.ema > 0) ema_.emplace(model_->parameters(), o_.ema);
     if (o_.class_weights == "balanced")

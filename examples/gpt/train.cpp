@@ -3,11 +3,13 @@
 #include "train.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 
 #include "ag/core/error.h"
 #include "ag/core/generator.h"
+#include "ag/core/json_number.h"
 #include "ag/core/parallel.h"
 #include "ag/optim/adam.h"
 #include "ag/optim/clip_grad.h"
@@ -89,6 +91,10 @@ class Run {
     const json& batcher = state_.extra.contains("batcher") ? state_.extra["batcher"] : json();
     AG_CHECK(batcher.is_string(), "{}: the saved state has no batcher position", saved->file().path());
     batcher_.set_state(batcher.get<std::string>());
+    // The last validation's loss, which a run that has ended reports without validating again.
+    if (!metrics_.entries().empty())
+      valid_loss_ = ag::json_number(metrics_.entries().back().value("val_loss", json()),
+                                    dir_.file("metrics.jsonl") + ": the last val_loss", 0, HUGE_VAL);
   }
 
   TrainResult run() {
@@ -197,12 +203,18 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
                saved->file().path(), file);
     text = read_split_text(data_files(options), options.model.block_size);
   }
-  // A resumed SentencePiece run reads the model it trained; characters are counted again (and the
-  // run checks that they are the ones it started with).
-  Codec codec = saved && options.tokenizer != "char"
-                    ? load_codec(saved->file(), dir->path())
-                    : make_codec(options.tokenizer, options.vocab_size, *text, dir->path(), options.threads, log);
-  Corpus corpus = tokenize(*text, std::move(codec), options.model.block_size);
+  // A resumed SentencePiece run reads the model it trained, which must be of the kind its settings
+  // name (or one of the two was damaged); characters are counted again (and the run checks that
+  // they are the ones it started with).
+  std::optional<Codec> codec;
+  if (saved && options.tokenizer != "char") {
+    codec = load_codec(saved->file(), dir->path());
+    AG_CHECK(codec->kind() == options.tokenizer, "{}: the saved settings say --tokenizer {}, but the saved tokenizer "
+             "is {}; the checkpoint is damaged", saved->file().path(), options.tokenizer, codec->kind());
+  } else {
+    codec = make_codec(options.tokenizer, options.vocab_size, *text, dir->path(), options.threads, log);
+  }
+  Corpus corpus = tokenize(*text, std::move(*codec), options.model.block_size);
   if (options.threads > 0) ag::set_num_threads(options.threads);
   ag::manual_seed(options.seed);
   Run run(std::move(options), std::move(*dir), std::move(corpus), saved, log, log_is_terminal);

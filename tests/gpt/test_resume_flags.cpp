@@ -40,6 +40,21 @@ TEST_CASE("resume: a larger --max-steps goes on to it, at --min-lr past the cosi
   CHECK(train(stretched, log).train_losses != resumed.train_losses);
 }
 
+TEST_CASE("resume: a run that has ended says so and trains, validates and saves nothing more") {
+  ag::data::testing::TempDir dir;
+  std::ostringstream log;
+  const TrainResult whole = train(testing::tiny_run(dir, "run"), log);
+  const auto before = contents(dir.path("run"));
+  std::ostringstream again_log;
+  const TrainResult again = train(resume_of<TrainOptions>(dir.path("run")), again_log, false, typed({}));
+  CHECK(again.train_losses == whole.train_losses);
+  CHECK(again.sample == whole.sample);
+  CHECK(again.valid_loss == whole.valid_loss);  // the last validation's, from the metrics log
+  CHECK_THAT(again_log.str(), Catch::Contains("gpt: the run has reached its last step (12); nothing to train. Give a "
+                                              "larger --max-steps to train on"));
+  CHECK(contents(dir.path("run")) == before);  // not even a second line in metrics.jsonl for step 12
+}
+
 TEST_CASE("resume: a flag that shapes the run and differs is refused by name, and nothing is written") {
   ag::data::testing::TempDir dir;
   std::ostringstream log;

@@ -147,6 +147,24 @@ TEST_CASE("tokens: a tokenizer named outside the run directory, and bad tokenize
   }
   CHECK(load_model(dir.path("run")).codec.kind() == "bpe");  // restored, it loads again
 
+  // A checkpoint whose settings and tokenizer disagree is damaged, whichever of the two was changed.
+  const std::string checkpoint = dir.path("run/checkpoint.safetensors");
+  const ag::SafetensorsFile original = ag::load_safetensors(checkpoint);
+  ag::SafetensorsFile edited = original;
+  edited.metadata["tokenizer"] = nlohmann::json{{"kind", "char"}}.dump();
+  ag::save_safetensors(checkpoint, edited.tensors, edited.metadata);
+  TrainOptions resume;
+  resume.resume = dir.path("run"), resume.threads = 1, resume.max_steps = 6;
+  CHECK_THROWS_WITH(train(resume, log), Catch::Contains(checkpoint) && Catch::Contains("the saved settings say "
+                                        "--tokenizer bpe, but the saved tokenizer is char; the checkpoint is damaged"));
+  edited = original;
+  nlohmann::json settings = nlohmann::json::parse(original.metadata.at("options"));
+  settings["tokenizer"] = "unigram";
+  edited.metadata["options"] = settings.dump();
+  ag::save_safetensors(checkpoint, edited.tensors, edited.metadata);
+  CHECK_THROWS_WITH(train(resume, log), Catch::Contains("--tokenizer unigram, but the saved tokenizer is bpe"));
+  ag::save_safetensors(checkpoint, original.tensors, original.metadata);
+
   o.force = true;
   o.tokenizer = "foo";
   CHECK_THROWS_WITH(train(o, log), Catch::Contains("--tokenizer must be char, bpe or unigram, got \"foo\""));

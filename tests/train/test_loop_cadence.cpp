@@ -103,14 +103,44 @@ TEST_CASE("Loop: a run stopped and resumed validates as one never stopped, and t
   }
 }
 
-TEST_CASE("Loop: a resumed run whose time is up takes no step, but validates and saves", "[loop]") {
-  Recorder program;
-  program.state.step = 7, program.state.train_losses.assign(7, 0.5), program.state.elapsed_s = 100;
+TEST_CASE("Loop: a resumed run that has ended takes no step, validates nothing and saves nothing", "[loop]") {
+  // An ended run was validated and saved at its end: a second --resume would only repeat them.
+  Recorder by_time;
+  by_time.state.step = 7, by_time.state.train_losses.assign(7, 0.5), by_time.state.elapsed_s = 100;
   train::LoopOptions options = kTen;
   options.max_time = 50;
   std::ostringstream log;
-  CHECK_FALSE(program.run(options, log));
-  CHECK(program.events == std::vector<std::string>{"v7", "s7"});
+  CHECK_FALSE(by_time.run(options, log));
+  CHECK(by_time.events.empty());
+  CHECK_THAT(log.str(), Catch::Contains("toy: the run has used its --max-time (50s); nothing to train. Give a larger "
+                                        "--max-time to train on"));
+
+  Recorder by_steps;
+  by_steps.state.step = 10, by_steps.state.train_losses.assign(10, 0.5);
+  options = kTen;
+  options.length_flag = "--epochs";
+  CHECK_FALSE(by_steps.run(options, log));
+  CHECK(by_steps.events.empty());
+  CHECK(by_steps.state.step == 10);
+  CHECK_THAT(log.str(), Catch::Contains("toy: the run has reached its last step (10); nothing to train. Give a larger "
+                                        "--epochs to train on"));
+}
+
+TEST_CASE("Loop: Ctrl-C during the last step validates it, as the end of the run would", "[loop]") {
+  std::ostringstream log;
+  Recorder last_step;
+  last_step.stop_at = 10;
+  CHECK(last_step.run(kTen, log));
+  CHECK(last_step.events == std::vector<std::string>{"v3", "s5", "v6", "v9", "v10", "s10"});
+
+  Recorder out_of_time;  // the step under way when Ctrl-C came took the run past its --max-time
+  out_of_time.state.elapsed_s = 49;
+  out_of_time.step_sleep_ms = 1200;
+  out_of_time.stop_at = 1;
+  train::LoopOptions options = kTen;
+  options.max_time = 50;
+  CHECK(out_of_time.run(options, log));
+  CHECK(out_of_time.events == std::vector<std::string>{"v1", "s1"});
 }
 
 TEST_CASE("Loop: a run that ends by time validates its last step once", "[loop]") {
