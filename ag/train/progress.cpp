@@ -2,8 +2,12 @@
 #include "ag/train/progress.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
+#include <stdexcept>
+
+#include "ag/core/error.h"
 
 namespace ag::train {
 
@@ -14,6 +18,34 @@ std::string format_duration(double seconds) {
   if (s < 60) return fmt::format("{}s", s);
   if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
+}
+
+double parse_duration(const std::string& text) {
+  double total = 0;
+  size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(text.substr(i), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    AG_CHECK(used > 0 && value >= 0, "--max-time: cannot read '{}'; write seconds or a duration like 90s, 5m, 1h30m",
+             text);
+    i += used;
+    double unit = 1;
+    if (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+      const char u = text[i++];
+      AG_CHECK(u == 's' || u == 'm' || u == 'h', "--max-time: unknown unit '{}' in '{}'; use s, m or h", u, text);
+      unit = u == 'h' ? 3600 : u == 'm' ? 60 : 1;
+    }
+    total += value * unit;
+    any = true;
+  }
+  AG_CHECK(any, "--max-time: empty duration");
+  return total;
 }
 
 double mean_of_last(const std::vector<double>& values, size_t count) {

@@ -19,6 +19,10 @@ namespace ag::train {
 // "42s", "3m07s", "1h02m".
 std::string format_duration(double seconds);
 
+// --max-time as a person writes it: "90", "90s", "5m", "1h30m", "2h" -> seconds; an ag::Error
+// quoting the text otherwise. For a setting's `parse` (settings.h).
+double parse_duration(const std::string& text);
+
 // The mean of the last `count` values (all of them when there are fewer); 0 for none. The loss on
 // the progress line is this over the per-step losses, which alone are too noisy to read.
 double mean_of_last(const std::vector<double>& values, size_t count);

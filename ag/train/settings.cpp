@@ -6,6 +6,7 @@
 
 #include "ag/core/error.h"
 #include "ag/core/json_number.h"
+#include "ag/train/progress.h"
 
 namespace ag::train {
 
@@ -13,6 +14,12 @@ const SettingSpec& find_setting(const std::vector<SettingSpec>& specs, const std
   for (const SettingSpec& spec : specs)
     if (spec.flag == flag) return spec;
   throw Error(fmt::format("there is no setting with the flag {}", flag));
+}
+
+SettingSpec max_time_setting(std::string key, std::string group) {
+  return {.flag = "--max-time", .key = std::move(key),
+          .help = "stop once the run has trained this long, over all its sessions: 90, 90s, 5m, 1h30m (0: no limit)",
+          .range = Range{0, 1e9}, .parse = parse_duration, .on_resume = OnResume::kMayChange, .group = std::move(group)};
 }
 
 namespace {
@@ -23,6 +30,13 @@ std::string setting_name(const SettingSpec& spec, const std::string& where) {
   std::string key = spec.key.substr(1);  // "/model/d_model" -> "model d_model"
   std::ranges::replace(key, '/', ' ');
   return spec.flag.empty() ? fmt::format("{} {}", where, key) : fmt::format("{} {} ({})", where, key, spec.flag);
+}
+
+// A value as a message shows it: as JSON, but JSON has no infinity or NaN and nlohmann's dump writes
+// them as null, so "--lr inf" would be reported as "got null"; those are written as fmt writes them.
+std::string shown(const nlohmann::json& value) {
+  const bool finite = !value.is_number_float() || std::isfinite(value.get<double>());
+  return finite ? value.dump() : fmt::format("{}", value.get<double>());
 }
 
 // "a, b or c"
@@ -55,7 +69,7 @@ void check_settings(const std::vector<SettingSpec>& specs, const nlohmann::json&
     const bool above = r.open_min ? v > r.min : v >= r.min;
     const bool below = r.open_max ? v < r.max : v <= r.max;
     AG_CHECK(above && below, "{} must be a number in {}{}, {}{}, got {}", name, r.open_min ? '(' : '[', r.min, r.max,
-             r.open_max ? ')' : ']', value.dump());
+             r.open_max ? ')' : ']', shown(value));
   }
 }
 
@@ -82,7 +96,7 @@ nlohmann::json merge_resumed_settings(const std::vector<SettingSpec>& specs, con
     AG_CHECK(given[at] == saved[at],
              "{} --resume: {} was {} in the saved run but {} now; a resumed run keeps its settings ({}). Drop {} or "
              "start a new run with --out.",
-             command, spec.flag, saved[at].dump(), given[at].dump(), may_change, spec.flag);
+             command, spec.flag, shown(saved[at]), shown(given[at]), may_change, spec.flag);
   }
   return saved;
 }

@@ -61,6 +61,10 @@ struct SettingSpec {
   bool integer = false;  // filled in by setting_specs from the field's type
 };
 
+// The --max-time of a training program (Loop's max_time) at `key`: seconds of training over every
+// session of the run, written 90, 90s, 5m or 1h30m (0: no limit); --resume may change it.
+SettingSpec max_time_setting(std::string key, std::string group);
+
 // `was_given(flag)` says whether a flag ("--max-steps") was given (on a command line: app.count).
 using FlagGiven = std::function<bool(const std::string&)>;
 

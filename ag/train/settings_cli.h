@@ -5,11 +5,17 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <type_traits>
+#include <vector>
 
 #include "ag/core/error.h"
 #include "ag/train/settings.h"
 
 namespace ag::train {
+
+template <typename T>
+constexpr bool is_list = false;
+template <typename T>
+constexpr bool is_list<std::vector<T>> = true;
 
 // Registers a flag for every setting of `o` that has one, bound to its field: a bool is a switch
 // (--norm-first), anything else takes a value and shows its default in --help. A number is range
@@ -35,7 +41,13 @@ void add_setting_flags(CLI::App& app, Options& o) {
           option = app.add_option_function<std::string>(spec.flag, parse, spec.help);
         }
       }
-      if (option == nullptr) option = app.add_option(spec.flag, field, spec.help)->capture_default_str();
+      if (option == nullptr) {
+        option = app.add_option(spec.flag, field, spec.help);
+        // An empty list's default would show as "=[]"; its help says what none means instead.
+        bool shown = true;
+        if constexpr (is_list<T>) shown = !field.empty();
+        if (shown) option->capture_default_str();
+      }
     }
     if (!spec.choices.empty()) option->check(CLI::IsMember(spec.choices));
     if (spec.existing_file) option->check(CLI::ExistingFile);

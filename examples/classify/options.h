@@ -99,9 +99,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                              "--epochs, and a run resumed with more trains the extra epochs at --min-lr",
                      .range = Range{1, 100000}, .on_resume = kMayChange, .group = run});
   setting(o.decay_epochs, {.key = "/decay_epochs", .range = Range{0, 100000}});  // set by train()
-  setting(o.max_time, {.flag = "--max-time", .key = "/max_time",
-                       .help = "stop once the run has trained this many seconds, over all sessions (0: no limit)",
-                       .range = Range{0, 1e9}, .on_resume = kMayChange, .group = run});
+  setting(o.max_time, ag::train::max_time_setting("/max_time", run));
   setting(o.eval_every, {.flag = "--eval-every", .key = "/eval_every",
                          .help = "steps between validations and checkpoints (0: every epoch)",
                          .range = Range{0, kMaxSteps}, .on_resume = kMayChange, .group = run});

@@ -88,9 +88,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                                 "a run resumed with more trains the extra steps at --min-lr",
                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
   setting(o.decay_steps, {.key = "/decay_steps", .range = Range{0, kMaxSteps}});  // set by train()
-  setting(o.max_time, {.flag = "--max-time", .key = "/max_time",
-                       .help = "stop once the run has trained this many seconds, over all sessions (0: no limit)",
-                       .range = Range{0, 1e9}, .on_resume = kMayChange, .group = run});
+  setting(o.max_time, ag::train::max_time_setting("/max_time", run));
   setting(o.eval_every, {.flag = "--eval-every", .key = "/eval_every", .help = "steps between validation losses",
                          .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
   setting(o.eval_batches, {.flag = "--eval-batches", .key = "/eval_batches",

@@ -3,7 +3,6 @@
 // combinations of flags that cannot work, and --config files.
 #include "options.h"
 
-#include <cctype>
 #include <vector>
 
 #include "ag/core/error.h"
@@ -97,38 +96,9 @@ void finish_train_options(TrainOptions& o, const FlagGiven& was_given) {
 }
 
 void merge_resume_options(const FlagGiven& was_given, const TrainOptions& given, TrainOptions& saved) {
-  const nlohmann::json merged =
-      ag::train::merge_resumed_settings(specs(), was_given, to_json(given), to_json(saved), "train",
-                                        "only run length, reporting, --threads and --decay-steps may change");
-  ag::train::settings_from_json(merged, saved);  // checks every range, the saved ones and the new ones
-}
-
-double parse_duration(const std::string& text) {
-  double total = 0;
-  size_t i = 0;
-  bool any = false;
-  while (i < text.size()) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(text.substr(i), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    AG_CHECK(used > 0 && value >= 0, "--max-time: cannot read '{}'; write seconds or a duration like 90s, 5m, 1h30m",
-             text);
-    i += used;
-    double unit = 1;
-    if (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
-      const char u = text[i++];
-      AG_CHECK(u == 's' || u == 'm' || u == 'h', "--max-time: unknown unit '{}' in '{}'; use s, m or h", u, text);
-      unit = u == 'h' ? 3600 : u == 'm' ? 60 : 1;
-    }
-    total += value * unit;
-    any = true;
-  }
-  AG_CHECK(any, "--max-time: empty duration");
-  return total;
+  // Checks every range, the saved ones and the new ones.
+  saved = ag::train::resume_settings(given, was_given, saved, "train",
+                                     "only run length, reporting, --threads and --decay-steps may change");
 }
 
 nlohmann::json to_json(const TrainOptions& o) { return ag::train::settings_to_json(o); }

@@ -87,9 +87,6 @@ inline constexpr double kMaxPositions = 65536;  // tokens a sequence may have (a
 inline constexpr double kMaxSteps = 1e12;
 inline constexpr double kMaxThreads = 1024;  // libgomp fails long before 100000
 
-// "90", "90s", "5m", "1h30m", "2h" -> seconds; throws naming the text otherwise.
-double parse_duration(const std::string& text);
-
 template <typename Self, typename Setting>
 void TrainOptions::settings(Self& o, Setting&& setting) {
   using ag::train::Range;
@@ -184,9 +181,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   setting(o.schedule.max_steps, {.flag = "--max-steps", .key = "/schedule/max_steps",
                                  .help = "stop after this many steps (0: no limit)", .range = Range{0, kMaxSteps},
                                  .on_resume = kMayChange, .group = run});
-  setting(o.schedule.max_time, {.flag = "--max-time", .key = "/schedule/max_time",
-                                .help = "stop after this much training time: 90, 90s, 5m, 1h30m (0: no limit)",
-                                .range = Range{0, 1e9}, .parse = parse_duration, .on_resume = kMayChange, .group = run});
+  setting(o.schedule.max_time, ag::train::max_time_setting("/schedule/max_time", run));
   setting(o.schedule.eval_every, {.flag = "--eval-every", .key = "/schedule/eval_every",
                                   .help = "steps between validations (0: every epoch)", .range = Range{0, kMaxSteps},
                                   .on_resume = kMayChange, .group = run});

@@ -37,7 +37,7 @@ TEST_CASE("classify: flags out of their ranges are refused before any work, nami
   refused([](TrainOptions& o) { o.threads = -1; }, "--threads must be an integer from 0 to 4096, got -1");
   refused([](TrainOptions& o) { o.warmup = -1; }, "--warmup must be an integer from 0 to 1099511627776, got -1");
   refused([](TrainOptions& o) { o.eval_every = int64_t{1} << 62; }, "--eval-every must be an integer from 0 to 1099511627776, got 4611686018427387904");
-  refused([](TrainOptions& o) { o.lr = std::numeric_limits<double>::infinity(); }, "--lr must be a number in (0, 100], got null");
+  refused([](TrainOptions& o) { o.lr = std::numeric_limits<double>::infinity(); }, "--lr must be a number in (0, 100], got inf");
   refused([](TrainOptions& o) { o.max_time = -1; }, "--max-time must be a number in [0, 1000000000], got -1");
   refused([](TrainOptions& o) { o.seed = std::numeric_limits<uint64_t>::max(); }, "--seed must be an integer from 0 to 9000000000000000000, got 18446744073709551615");
   refused([](TrainOptions& o) { o.model.layers = 100000; }, "--layers must be an integer from 1 to 24, got 100000");

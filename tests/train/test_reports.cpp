@@ -82,6 +82,13 @@ TEST_CASE("progress: durations and the recent mean") {
   CHECK(format_duration(187) == "3m07s");
   CHECK(format_duration(3725) == "1h02m");
   CHECK(format_duration(-3) == "0s");
+  CHECK(parse_duration("90") == 90);  // --max-time as people write it
+  CHECK(parse_duration("5m") == 300);
+  CHECK(parse_duration("1h30m") == 5400);
+  CHECK(parse_duration("0.5h") == 1800);
+  CHECK_THROWS_WITH(parse_duration("5 minutes"), Catch::Contains("--max-time: cannot read '5 minutes'"));
+  CHECK_THROWS_WITH(parse_duration("3d"), Catch::Contains("unknown unit 'd'"));
+  CHECK_THROWS_WITH(parse_duration(""), Catch::Contains("empty duration"));
   CHECK(mean_of_last({1, 2, 3, 4}, 2) == 3.5);
   CHECK(mean_of_last({1, 2}, 50) == 1.5);
   CHECK(mean_of_last({}, 5) == 0);

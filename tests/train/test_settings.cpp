@@ -2,7 +2,8 @@
 // range check and its rule on --resume.
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <cstdlib>
+#include <cmath>
+#include <limits>
 
 #include "ag/core/error.h"
 #include "ag/train/settings_cli.h"
@@ -23,7 +24,7 @@ struct ToyOptions {
 
   template <typename Self, typename Setting>
   static void settings(Self& o, Setting&& setting) {
-    using train::Range, train::OnResume;
+    using train::Range;
     setting(o.layers, {.flag = "--layers", .key = "/model/layers", .help = "Transformer blocks", .range = Range{1, 256},
                        .group = "Model"});
     setting(o.dropout, {.flag = "--dropout", .key = "/model/dropout", .help = "dropout probability",
@@ -32,18 +33,7 @@ struct ToyOptions {
     setting(o.activation, {.flag = "--activation", .key = "/model/activation", .help = "relu or gelu",
                            .choices = {"relu", "gelu"}, .group = "Model"});
     setting(o.vocab_size, {.key = "/model/vocab_size"});
-    setting(o.max_time, {.flag = "--max-time", .key = "/max_time", .help = "seconds of training, or 5m, 2h",
-                         .range = Range{0, 1e9}, .parse = parse_time, .on_resume = OnResume::kMayChange});
-  }
-
-  // "90" -> 90, "5m" -> 300, "2h" -> 7200.
-  static double parse_time(const std::string& text) {
-    const double unit = text.ends_with('m') ? 60 : text.ends_with('h') ? 3600 : 1;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    AG_CHECK(end != text.c_str() && end + (unit > 1) == text.c_str() + text.size(), "--max-time: cannot read '{}'",
-             text);
-    return value * unit;
+    setting(o.max_time, train::max_time_setting("/max_time", ""));  // 90, 5m, 1h30m: the kit's own
   }
 };
 
@@ -138,6 +128,9 @@ TEST_CASE("settings: every number is held to its declared range, wherever it com
   CHECK_THAT(refused("/model/dropout", "high"), Catch::Contains("--dropout must be a number"));
   CHECK_THAT(refused("/max_time", -1), Catch::Contains("--max-time must be a number in [0, 1000000000], got -1"));
   CHECK(refused("/model/layers", 256) == "accepted");
+  // JSON writes infinity and NaN as null: the message names them as the user wrote them.
+  CHECK_THAT(refused("/max_time", std::numeric_limits<double>::infinity()), Catch::EndsWith("got inf"));
+  CHECK_THAT(refused("/model/dropout", std::nan("")), Catch::EndsWith("got nan"));
 
   Parsed parsed({"--layers", "1000"});  // a flag is read first and checked with the JSON it ends up in
   CHECK_THROWS_WITH(train::check_settings(specs(), train::settings_to_json(parsed.options)),
@@ -163,4 +156,31 @@ TEST_CASE("settings: on --resume a setting that must match refuses a new value; 
 
   again.options.layers = 3;  // the same value given again is no change
   CHECK(merge(again.given())["max_time"] == 7200.0);
+}
+
+namespace {
+
+// Lists of texts: none by default (the program's own data), or a default of its own.
+struct ListOptions {
+  std::vector<std::string> data;
+  std::vector<std::string> headers = {"From"};
+
+  template <typename Self, typename Setting>
+  static void settings(Self& o, Setting&& setting) {
+    setting(o.data, {.flag = "--data", .key = "/data", .help = "text files (none: the bundled text)"});
+    setting(o.headers, {.flag = "--headers", .key = "/headers", .help = "mail headers kept"});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("settings: a list flag shows its default in --help unless it is empty") {
+  CLI::App app;
+  ListOptions o;
+  train::add_setting_flags(app, o);
+  const std::string help = app.help();
+  CHECK_THAT(help, !Catch::Contains("[]"));  // an empty list: its help says what none means
+  CHECK_THAT(help, Catch::Contains("From"));
+  app.parse(std::vector<std::string>{"b.txt", "a.txt", "--data"});  // last first, as CLI11 takes them
+  CHECK(o.data == std::vector<std::string>{"a.txt", "b.txt"});
 }
