@@ -1,3 +1,4 @@
-// The test suite's entry point: Catch2 provides main().
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// The test suites' entry point: every test case linked in, run by Catch2 (catch_session.h).
+#include "catch_session.h"
+
+int main(int argc, char** argv) { return ag::test::run_catch_session(argc, argv); }
