@@ -57,6 +57,11 @@ void check_threads_flag(int64_t threads) {
            max_useful_threads());
 }
 
+void use_threads_flag(int64_t threads) {
+  check_threads_flag(threads);
+  if (threads > 0) set_num_threads(static_cast<int>(threads));
+}
+
 namespace {
 
 // The value of an environment variable that holds a count from 1 to kMaxThreads, or 0.

@@ -20,6 +20,9 @@ int max_useful_threads();
 // A --threads flag's value checked: 0 (the program's default) or 1 to max_useful_threads(), else
 // an ag::Error naming the flag and the range.
 void check_threads_flag(int64_t threads);
+// A program's --threads applied: checked as above, then set_num_threads unless it is 0 (which
+// leaves the default).
+void use_threads_flag(int64_t threads);
 // The thread count a program gets unless it chooses: AG_NUM_THREADS, else OMP_NUM_THREADS, else
 // the cores this process may use shared among the processes a launcher (mpirun) started on this
 // machine, so N ranks on one machine do not each start a thread per core. A variable that is not a

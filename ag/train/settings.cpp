@@ -6,6 +6,7 @@
 
 #include "ag/core/error.h"
 #include "ag/core/json_number.h"
+#include "ag/core/parallel.h"
 #include "ag/train/progress.h"
 
 namespace ag::train {
@@ -20,6 +21,11 @@ SettingSpec max_time_setting(std::string key, std::string group) {
   return {.flag = "--max-time", .key = std::move(key),
           .help = "stop once the run has trained this long, over all its sessions: 90, 90s, 5m, 1h30m (0: no limit)",
           .range = Range{0, 1e9}, .parse = parse_duration, .on_resume = OnResume::kMayChange, .group = std::move(group)};
+}
+
+SettingSpec threads_setting(std::string key, std::string group) {
+  return {.flag = "--threads", .key = std::move(key), .help = "threads (0: AG_NUM_THREADS or every core)",
+          .range = Range{0, kMaxThreads}, .on_resume = OnResume::kMayChange, .group = std::move(group)};
 }
 
 namespace {

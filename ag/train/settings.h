@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "ag/core/error.h"
+
 namespace ag::train {
 
 // The numbers a setting accepts: [min, max], or with open_min/open_max the bound itself refused.
@@ -64,6 +66,10 @@ struct SettingSpec {
 // The --max-time of a training program (Loop's max_time) at `key`: seconds of training over every
 // session of the run, written 90, 90s, 5m or 1h30m (0: no limit); --resume may change it.
 SettingSpec max_time_setting(std::string key, std::string group);
+// The --threads of a program (0: AG_NUM_THREADS or every core, see ag/core/parallel.h) at `key`,
+// from 0 to ag::kMaxThreads; --resume may change it. A program also holds it to this machine's
+// cores when it runs (ag::check_threads_flag): a saved run may resume on another machine.
+SettingSpec threads_setting(std::string key, std::string group);
 
 // `was_given(flag)` says whether a flag ("--max-steps") was given (on a command line: app.count).
 using FlagGiven = std::function<bool(const std::string&)>;
@@ -123,7 +129,8 @@ Options resume_settings(const Options& given, const FlagGiven& was_given, const 
 // is an ag::Error naming `where` ("run/checkpoint.safetensors: options") and the key.
 void check_saved_settings(const std::vector<SettingSpec>& specs, const nlohmann::json& values, const std::string& where);
 // The settings a file keeps (a checkpoint's), read into a default Options after check_saved_settings;
-// a missing key or a value of the wrong type is an ag::Error naming `where` too.
+// a missing key or a value of the wrong type is an ag::Error naming `where` too. Where Options has
+// a validate() (the checks of the settings as a whole), it must pass, its message after `where`.
 template <typename Options>
 Options read_saved_settings(const nlohmann::json& values, const std::string& where);
 
@@ -176,6 +183,13 @@ Options read_saved_settings(const nlohmann::json& values, const std::string& whe
     settings_from_json(values, o);
   } catch (const nlohmann::json::exception& e) {
     throw_damaged_settings(where, e);
+  }
+  if constexpr (requires { o.validate(); }) {
+    try {
+      o.validate();
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", where, e.what()));
+    }
   }
   return o;
 }

@@ -24,8 +24,7 @@ void add_common(CLI::App& app, std::string& model, int64_t& batch_size, int& thr
 
 void check_common(int64_t batch_size, int threads) {
   AG_CHECK(batch_size > 0 && batch_size <= 65536, "--batch-size ({}) must be in [1, 65536]", batch_size);
-  ag::check_threads_flag(threads);
-  if (threads > 0) ag::set_num_threads(threads);
+  ag::use_threads_flag(threads);
 }
 
 // What a person recognises a text by: its file, or its start on one line.

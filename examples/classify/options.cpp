@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "ag/core/error.h"
+#include "ag/core/parallel.h"
 #include "ag/train/settings_cli.h"
 
 namespace classify {
@@ -31,13 +32,7 @@ TrainOptions saved_train_options(const nlohmann::json& saved, const std::string&
     if (!settings.contains("max_time")) settings["max_time"] = 0;
     if (!settings.contains("decay_epochs") && settings.contains("epochs")) settings["decay_epochs"] = settings["epochs"];
   }
-  const auto o = ag::train::read_saved_settings<TrainOptions>(settings, where);
-  try {
-    o.validate();
-  } catch (const ag::Error& e) {
-    throw ag::Error(fmt::format("{}: {}", where, e.what()));
-  }
-  return o;
+  return ag::train::read_saved_settings<TrainOptions>(settings, where);
 }
 
 }  // namespace classify

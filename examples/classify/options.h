@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "ag/core/parallel.h"
 #include "ag/train/flag_ranges.h"
 #include "ag/train/settings.h"
 #include "examples/common/adamw_settings.h"
@@ -103,8 +102,7 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   setting(o.eval_every, {.flag = "--eval-every", .key = "/eval_every",
                          .help = "steps between validations and checkpoints (0: every epoch)",
                          .range = Range{0, kMaxSteps}, .on_resume = kMayChange, .group = run});
-  setting(o.threads, {.flag = "--threads", .key = "/threads", .help = "threads (0: AG_NUM_THREADS or every core)",
-                      .range = Range{0, ag::kMaxThreads}, .on_resume = kMayChange, .group = run});
+  setting(o.threads, ag::train::threads_setting("/threads", run));
 }
 
 void add_train_options(CLI::App& app, TrainOptions& options);

@@ -290,7 +290,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     options.out = given.resume;
     options.validate();
   }
-  if (options.threads > 0) ag::set_num_threads(options.threads);
+  ag::use_threads_flag(options.threads);
   // Read before the run directory is opened, so that --force deletes nothing when the data is bad.
   Splits splits = read_splits(options.train, options.val, {options.mail, options.mail_headers}, options.holdout,
                               options.seed, log);

@@ -25,8 +25,7 @@ void add_predict_options(CLI::App& app, PredictOptions& o) {
 }
 
 void run_predict(const PredictOptions& o, std::ostream& out) {
-  ag::check_threads_flag(o.threads);
-  if (o.threads > 0) ag::set_num_threads(o.threads);
+  ag::use_threads_flag(o.threads);
   LoadedModel loaded = load_model(o.model);
   const Series series = series_from_csv(ag::data::read_csv(o.history), o.column.empty() ? loaded.column : o.column);
   const ModelConfig& c = loaded.model->config;

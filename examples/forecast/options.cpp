@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "ag/core/error.h"
+#include "ag/core/parallel.h"
 #include "ag/train/settings_cli.h"
 
 namespace forecast {
@@ -45,13 +46,7 @@ TrainOptions saved_train_options(const nlohmann::json& saved, const std::string&
     if (!settings.contains("refit")) settings["refit"] = false;
     if (settings.contains("model")) settings["model"] = saved_model_json(settings["model"]);
   }
-  const auto o = ag::train::read_saved_settings<TrainOptions>(settings, where);
-  try {
-    o.validate();
-  } catch (const ag::Error& e) {
-    throw ag::Error(fmt::format("{}: {}", where, e.what()));
-  }
-  return o;
+  return ag::train::read_saved_settings<TrainOptions>(settings, where);
 }
 
 }  // namespace forecast

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ag/core/parallel.h"
 #include "ag/train/flag_ranges.h"
 #include "ag/train/settings.h"
 #include "examples/common/adamw_settings.h"
+#include "examples/common/step_settings.h"
 #include "model.h"
 
 namespace forecast {
@@ -64,7 +64,6 @@ struct TrainOptions {
 template <typename Self, typename Setting>
 void TrainOptions::settings(Self& o, Setting&& setting) {
   using ag::train::Range;
-  constexpr auto kMayChange = ag::train::OnResume::kMayChange;
   constexpr auto kMaxSteps = static_cast<double>(ag::train::kMaxSteps);
   const std::string data = "Data";
   setting(o.data, {.flag = "--data", .key = "/data",
@@ -93,19 +92,8 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   setting(o.seed, {.flag = "--seed", .key = "/seed", .help = "random seed (model, windows, dropout)",
                    .range = Range{0, 9e18}, .group = optim});
 
-  const std::string run = "Run length and reporting (may change on --resume)";
-  setting(o.max_steps, {.flag = "--max-steps", .key = "/max_steps",
-                        .help = "optimizer steps in all; the cosine decays over the first session's --max-steps, and "
-                                "a run resumed with more trains the extra steps at --min-lr",
-                        .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
-  setting(o.decay_steps, {.key = "/decay_steps", .range = Range{0, kMaxSteps}});  // set by train()
-  setting(o.max_time, ag::train::max_time_setting("/max_time", run));
-  setting(o.eval_every, {.flag = "--eval-every", .key = "/eval_every", .help = "steps between validation forecasts",
-                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
-  setting(o.save_every, {.flag = "--save-every", .key = "/save_every", .help = "steps between checkpoints",
-                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
-  setting(o.threads, {.flag = "--threads", .key = "/threads", .help = "threads (0: AG_NUM_THREADS or every core)",
-                      .range = Range{0, ag::kMaxThreads}, .on_resume = kMayChange, .group = run});
+  examples::step_settings(o, setting, "steps between validation forecasts",
+                          "Run length and reporting (may change on --resume)");
 }
 
 void add_train_options(CLI::App& app, TrainOptions& options);

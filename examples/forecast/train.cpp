@@ -273,7 +273,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad
   settle(options, series);
   if (given.resume.empty()) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
-  if (options.threads > 0) ag::set_num_threads(options.threads);
+  ag::use_threads_flag(options.threads);
   ag::manual_seed(options.seed);
   Run run(std::move(options), std::move(*dir), std::move(series), saved, log, log_is_terminal);
   return run.run();

@@ -1,5 +1,5 @@
-// The ranges of gpt's flags that no file keeps (sample's --tokens, eval's --batch-size, --threads
-// of sample, chat and eval). The settings `gpt train` saves have their ranges on their settings
+// The ranges of gpt's flags that no file keeps (sample's --tokens, eval's --batch-size; --threads
+// is ag::check_threads_flag's). The settings `gpt train` saves have their ranges on their settings
 // list (options.h, and model.h for the model), checked alike for a flag, a weights file and a
 // checkpoint read on --resume.
 #pragma once
@@ -11,7 +11,6 @@ namespace gpt {
 // An integer flag that no file keeps: `value` in [min, max].
 void check_flag(std::string_view flag, int64_t value, int64_t min, int64_t max);
 
-inline constexpr int64_t kMaxThreads = 1024;          // libgomp fails long before 100000
 inline constexpr int64_t kMaxSampleTokens = 1000000;  // tokens one command writes (10 minutes at 1,700/s)
 inline constexpr int64_t kMaxRows = 4096;             // --num-samples, eval's --batch-size
 

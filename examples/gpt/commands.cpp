@@ -22,11 +22,6 @@ void add_model(CLI::App& app, std::string& model) {
   app.add_option("-m,--model", model, "a weights file or a run directory from `gpt train`")->capture_default_str();
 }
 
-void set_threads(int threads) {
-  check_flag("--threads", threads, 0, kMaxThreads);
-  if (threads > 0) ag::set_num_threads(threads);
-}
-
 void add_sampling(CLI::App& app, SamplingOptions& s) {
   app.add_option("--temperature", s.temperature, "0: greedy; higher: more varied")->capture_default_str();
   app.add_option("--top-k", s.top_k, "draw only from the k likeliest (0: all)")->capture_default_str();
@@ -70,7 +65,7 @@ void run_sample(const SampleOptions& o, std::istream& in, bool in_is_terminal, s
   o.sampling.validate();
   check_flag("--tokens", o.tokens, 0, kMaxSampleTokens);
   check_flag("--num-samples", o.num_samples, 1, kMaxRows);
-  set_threads(o.threads);
+  ag::use_threads_flag(o.threads);
   LoadedModel loaded = load_model(o.model);
   std::string prompt = o.prompt;
   if (!o.prompt_given && !in_is_terminal) prompt.assign(std::istreambuf_iterator<char>(in), {});
@@ -91,14 +86,14 @@ void run_sample(const SampleOptions& o, std::istream& in, bool in_is_terminal, s
 }
 
 void run_chat(const ChatCommandOptions& o, std::istream& in, bool interactive, std::ostream& out) {
-  set_threads(o.threads);
+  ag::use_threads_flag(o.threads);
   LoadedModel loaded = load_model(o.model);
   chat(loaded, o.chat, in, out, interactive);
 }
 
 void run_eval(const EvalOptions& o, std::ostream& out) {
   check_flag("--batch-size", o.batch_size, 1, kMaxRows);
-  set_threads(o.threads);
+  ag::use_threads_flag(o.threads);
   LoadedModel loaded = load_model(o.model);
   check_fits(loaded.model->config, o.batch_size, "--batch-size", /*training=*/false);
   // Loss and perplexity are per token; bits/char per character of the text (see score_text). The

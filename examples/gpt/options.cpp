@@ -59,13 +59,7 @@ void TrainOptions::validate() const {
 }
 
 TrainOptions saved_train_options(const json& saved, const std::string& where) {
-  const auto o = ag::train::read_saved_settings<TrainOptions>(upgrade(saved), where);
-  try {
-    o.validate();
-  } catch (const ag::Error& e) {
-    throw ag::Error(fmt::format("{}: {}", where, e.what()));
-  }
-  return o;
+  return ag::train::read_saved_settings<TrainOptions>(upgrade(saved), where);
 }
 
 TrainOptions resumed_train_options(const TrainOptions& given, const ag::train::FlagGiven& was_given,

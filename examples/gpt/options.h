@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "ag/train/flag_ranges.h"
 #include "ag/train/settings.h"
 #include "examples/common/adamw_settings.h"
+#include "examples/common/step_settings.h"
 #include "bounds.h"
 #include "corpus.h"
 #include "model.h"
@@ -58,7 +60,7 @@ template <typename Self, typename Setting>
 void TrainOptions::settings(Self& o, Setting&& setting) {
   using ag::train::Range;
   constexpr auto kMayChange = ag::train::OnResume::kMayChange;
-  constexpr double kMaxSteps = 1e12;  // counts of steps are bounded only to refuse nonsense
+  constexpr auto kMaxSteps = static_cast<double>(ag::train::kMaxSteps);
   const std::string data = "Data";
   setting(o.data, {.flag = "--data", .key = "/data",
                    .help = "training texts, plain or .gz: one or more files after --data, or --data again for each; "
@@ -83,24 +85,13 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
                    .range = Range{0, 1e18}, .group = optim});
 
   const std::string run = "Run length and reporting (may change on --resume)";
-  setting(o.max_steps, {.flag = "--max-steps", .key = "/max_steps",
-                        .help = "optimizer steps in all; the cosine decays over the first session's --max-steps, and "
-                                "a run resumed with more trains the extra steps at --min-lr",
-                        .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
-  setting(o.decay_steps, {.key = "/decay_steps", .range = Range{0, kMaxSteps}});  // set by train()
-  setting(o.max_time, ag::train::max_time_setting("/max_time", run));
-  setting(o.eval_every, {.flag = "--eval-every", .key = "/eval_every", .help = "steps between validation losses",
-                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
+  examples::step_settings(o, setting, "steps between validation losses", run);
   setting(o.eval_batches, {.flag = "--eval-batches", .key = "/eval_batches",
                            .help = "random validation batches per estimate", .range = Range{1, 1e6},
                            .on_resume = kMayChange, .group = run});
-  setting(o.save_every, {.flag = "--save-every", .key = "/save_every", .help = "steps between checkpoints",
-                         .range = Range{1, kMaxSteps}, .on_resume = kMayChange, .group = run});
   setting(o.sample_tokens, {.flag = "--sample-tokens", .key = "/sample_tokens",
                             .help = "tokens sampled at the end (0: none)", .range = Range{0, kMaxSampleTokens},
                             .on_resume = kMayChange, .group = run});
-  setting(o.threads, {.flag = "--threads", .key = "/threads", .help = "threads (0: AG_NUM_THREADS or every core)",
-                      .range = Range{0, kMaxThreads}, .on_resume = kMayChange, .group = run});
 }
 
 void add_train_options(CLI::App& app, TrainOptions& options);

@@ -215,7 +215,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     codec = make_codec(options.tokenizer, options.vocab_size, *text, dir->path(), options.threads, log);
   }
   Corpus corpus = tokenize(*text, std::move(*codec), options.model.block_size);
-  if (options.threads > 0) ag::set_num_threads(options.threads);
+  ag::use_threads_flag(options.threads);
   ag::manual_seed(options.seed);
   Run run(std::move(options), std::move(*dir), std::move(corpus), saved, log, log_is_terminal);
   return run.run();

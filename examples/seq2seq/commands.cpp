@@ -33,7 +33,7 @@ void add_use_options(CLI::App& app, UseOptions& o) {
 }
 
 LoadedModel load(const UseOptions& o) {
-  if (o.threads > 0) ag::set_num_threads(o.threads);
+  ag::use_threads_flag(o.threads);
   return load_model(o.model);
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "ag/train/settings.h"
 #include "model.h"
@@ -81,11 +82,10 @@ struct TrainOptions {
 // The values a numeric flag accepts. One declaration per flag serves the command line, a --config
 // file and a checkpoint read on --resume alike: all three end up as the JSON of to_json(), which
 // ag::train::check_settings reads. The bounds keep every size the program allocates from them (a
-// thread pool, a positional table, a vocabulary) far from what crashes or exhausts the machine; the
-// limits on counts of steps are only there to refuse nonsense.
+// positional table, a vocabulary; the thread pool's is ag::train::threads_setting's) far from what
+// crashes or exhausts the machine; the limits on counts of steps are only there to refuse nonsense.
 inline constexpr double kMaxPositions = 65536;  // tokens a sequence may have (also --max-tokens)
 inline constexpr double kMaxSteps = 1e12;
-inline constexpr double kMaxThreads = 1024;  // libgomp fails long before 100000
 
 template <typename Self, typename Setting>
 void TrainOptions::settings(Self& o, Setting&& setting) {
@@ -191,10 +191,10 @@ void TrainOptions::settings(Self& o, Setting&& setting) {
   setting(o.schedule.target_exact_match, {.flag = "--target-exact-match", .key = "/schedule/target_exact_match",
                                           .help = "stop once validation exact match reaches this fraction (0: never)",
                                           .range = Range{0, 1}, .on_resume = kMayChange, .group = run});
-  setting(o.threads, {.flag = "--threads", .key = "/threads",
-                      .help = "threads per process (0: AG_NUM_THREADS, else the cores shared by the processes mpirun "
-                              "started on this machine)",
-                      .range = Range{0, kMaxThreads}, .on_resume = kMayChange, .group = run});
+  ag::train::SettingSpec threads = ag::train::threads_setting("/threads", run);
+  threads.help = "threads per process (0: AG_NUM_THREADS, else the cores shared by the processes mpirun started on "
+                 "this machine)";
+  setting(o.threads, std::move(threads));
 }
 
 // Registers every training flag on `app`, bound to `options`.

@@ -63,7 +63,7 @@ TEST_CASE("bounds: train's flags out of range are refused by name") {
              Catch::Contains("--context must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.batch_size = int64_t{1} << 40; }), Catch::Contains("--batch-size must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.threads = 100000; }),
-             Catch::Contains("--threads must be an integer from 0 to 1024, got 100000"));
+             Catch::Contains("--threads must be an integer from 0 to 4096, got 100000"));
   CHECK_THAT(refused([](TrainOptions& o) { o.sample_tokens = int64_t{1} << 50; }),
              Catch::Contains("--sample-tokens must be"));
   CHECK_THAT(refused([](TrainOptions& o) { o.lr = std::nan(""); }), Catch::Contains("--lr must be a number in (0, 10]"));
@@ -112,7 +112,7 @@ TEST_CASE("bounds: a checkpoint's settings out of range are refused on --resume"
   CHECK_THAT(refused("/seed", -1), Catch::Contains("options seed (--seed) must be an integer"));
   CHECK_THAT(refused("/beta2", 1.0), Catch::Contains("options beta2 must be a number in [0, 1)"));
   CHECK_THAT(refused("/threads", 100000),
-             Catch::Contains("options threads (--threads) must be an integer from 0 to 1024, got 100000"));
+             Catch::Contains("options threads (--threads) must be an integer from 0 to 4096, got 100000"));
   CHECK_THAT(refused("/max_time", -1), Catch::Contains("options max_time (--max-time) must be a number in [0, 1000000000], got -1"));
   CHECK_THAT(refused("/tokenizer", "word"), Catch::Contains("options tokenizer (--tokenizer) must be char, bpe or unigram"));
 }
@@ -127,7 +127,7 @@ TEST_CASE("bounds: sample, chat and eval refuse flags out of range before loadin
   sample.tokens = 10, sample.num_samples = 1000000;
   CHECK_THROWS_WITH(run_sample(sample, in, true, out), Catch::Contains("--num-samples must be from 1 to 4096"));
   sample.num_samples = 1, sample.threads = 100000;
-  CHECK_THROWS_WITH(run_sample(sample, in, true, out), Catch::Contains("--threads must be from 0 to 1024"));
+  CHECK_THROWS_WITH(run_sample(sample, in, true, out), Catch::Contains("--threads (100000) must be in [0, "));
   sample.threads = 0, sample.sampling.top_k = int64_t{1} << 40;
   CHECK_THROWS_WITH(run_sample(sample, in, true, out), Catch::Contains("--top-k"));
   EvalOptions eval;
@@ -135,5 +135,5 @@ TEST_CASE("bounds: sample, chat and eval refuse flags out of range before loadin
   CHECK_THROWS_WITH(run_eval(eval, out), Catch::Contains("--batch-size must be from 1 to 4096"));
   ChatCommandOptions chat;
   chat.model = "no-such-run", chat.threads = -1;
-  CHECK_THROWS_WITH(run_chat(chat, in, false, out), Catch::Contains("--threads must be from 0 to 1024, got -1"));
+  CHECK_THROWS_WITH(run_chat(chat, in, false, out), Catch::Contains("--threads (-1) must be in [0, "));
 }

@@ -102,6 +102,27 @@ TEST_CASE("settings: the declared settings round-trip through JSON at their keys
   CHECK(train::settings_to_json(read) == j);  // a failed read changes nothing
 }
 
+namespace {
+
+// Options whose settings must also fit together, as a program's validate() says.
+struct CheckedOptions {
+  int64_t warmup = 10, max_steps = 100;
+  void validate() const { AG_CHECK(max_steps > warmup, "--max-steps ({}) must exceed --warmup ({})", max_steps, warmup); }
+  template <typename Self, typename Setting>
+  static void settings(Self& o, Setting&& setting) {
+    setting(o.warmup, {.flag = "--warmup", .key = "/warmup", .range = train::Range{0, 1000}});
+    setting(o.max_steps, {.flag = "--max-steps", .key = "/max_steps", .range = train::Range{1, 1000}});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("settings: a saved file's settings must also pass the options' validate(), named by the file") {
+  CHECK(train::read_saved_settings<CheckedOptions>({{"warmup", 5}, {"max_steps", 50}}, "run/ckpt: options").max_steps == 50);
+  CHECK_THROWS_WITH(train::read_saved_settings<CheckedOptions>({{"warmup", 50}, {"max_steps", 50}}, "run/ckpt: options"),
+                    "run/ckpt: options: --max-steps (50) must exceed --warmup (50)");
+}
+
 TEST_CASE("settings: every number is held to its declared range, wherever it comes from") {
   CHECK(specs().size() == 6);
   CHECK(train::find_setting(specs(), "--layers").integer);
