@@ -114,7 +114,7 @@ void save_checkpoint(const std::string& path, const TrainOptions& options, const
                      const TrainingState& state) {
   ag::train::TrainState saved = state;
   saved.extra = {{"best_score", state.best_score}, {"best_step", state.best_step},
-                 {"last_eval_step", state.last_eval_step}};
+                 {"last_eval_step", state.last_eval_step}, {"last_exact_match", state.last_exact_match}};
   ag::train::save_checkpoint(path, kFormat, {model, optimizer, &schedule}, saved, to_json(options),
                              describe(model, src, tgt));
 }
@@ -128,6 +128,8 @@ SavedCheckpoint read_checkpoint(const std::string& run_dir) {
     state.extra.at("best_score").get_to(state.best_score);
     state.best_step = ag::json_integer(state.extra.at("best_step"), "best_step", -1);
     state.last_eval_step = ag::json_integer(state.extra.at("last_eval_step"), "last_eval_step", -1);
+    if (state.extra.contains("last_exact_match"))
+      state.last_exact_match = ag::json_number(state.extra.at("last_exact_match"), "last_exact_match", 0, 1);
   } catch (const json::exception& e) {
     throw ag::Error(fmt::format("{}: the training state is incomplete ({}); the file is damaged", path, e.what()));
   } catch (const ag::Error& e) {

@@ -62,6 +62,9 @@ struct TrainingState : ag::train::TrainState {
   double best_score = -1;  // of the best validation so far (see trainer.cpp)
   int64_t best_step = -1;
   int64_t last_eval_step = -1;
+  // Of the last validation: a run that stopped on reaching --target-exact-match has ended, also
+  // when resumed (checkpoints from before it was kept read 0).
+  double last_exact_match = 0;
 };
 
 void save_checkpoint(const std::string& path, const TrainOptions& options, const Language& src, const Language& tgt,

@@ -139,7 +139,7 @@ class Trainer {
     log_ << "model: " << model_->num_parameters() << " parameters (d_model " << o_.model.d_model << ", "
          << o_.model.encoder_layers << "+" << o_.model.decoder_layers << " layers, " << o_.model.nhead
          << " heads); " << data_.train.size() << " training pairs, " << loader_.num_batches() << " batches an epoch"
-         << (world_ > 1 ? " on each rank" : "") << "; " << ag::get_num_threads() << " threads"
+         << (world_ > 1 ? " on each rank" : "") << "; " << ag::get_num_threads() << (ag::get_num_threads() == 1 ? " thread" : " threads")
          << (world_ > 1 ? " a rank" : "") << "\n";
     if (world_ > 1)
       log_ << "data parallel on " << world_ << " ranks: each step trains on one batch of about --batch-tokens "
@@ -150,6 +150,9 @@ class Trainer {
     ag::train::InterruptGuard interrupt(/*stop_on_continue=*/dist::mpirun_stop_window_s() > 0);
     clock_ = ag::train::Stopwatch(state_.elapsed_s);
     time_up_ = rank0_value(time_limit_passed() ? 1 : 0) > 0;
+    // A run that has ended was validated and saved at its end: say so rather than train on, and
+    // report it again below.
+    if (state_.step > 0 && limit_reached()) log_ << ended_message() << "\n";
     bool interrupted = false;
     while (!limit_reached()) {
       std::optional<ag::data::Batch> batch = loader_.next();
@@ -208,7 +211,25 @@ class Trainer {
     if (s.max_steps > 0 && state_.step >= s.max_steps) return true;
     if (time_up_) return true;
     if (s.epochs > 0 && static_cast<int64_t>(loader_.epoch()) >= s.epochs) return true;
-    return s.target_exact_match > 0 && last_exact_match_ >= s.target_exact_match;
+    return s.target_exact_match > 0 && state_.last_exact_match >= s.target_exact_match;
+  }
+
+  // Which limit_reached() holds, and the flag that would train on.
+  std::string ended_message() const {
+    const auto& s = o_.schedule;
+    std::string ended, more;
+    if (s.max_steps > 0 && state_.step >= s.max_steps) {
+      ended = fmt::format("reached its last step ({})", s.max_steps), more = "a larger --max-steps";
+    } else if (time_up_) {
+      ended = fmt::format("used its --max-time ({})", format_duration(s.max_time)), more = "a larger --max-time";
+    } else if (s.epochs > 0 && static_cast<int64_t>(loader_.epoch()) >= s.epochs) {
+      ended = fmt::format("trained its last epoch ({})", s.epochs), more = "a larger --epochs";
+    } else {
+      ended = fmt::format("reached its --target-exact-match ({:.2f}%; validation had {:.2f}%)",
+                          100 * s.target_exact_match, 100 * state_.last_exact_match);
+      more = "a higher --target-exact-match (or 0: none)";
+    }
+    return fmt::format("seq2seq: the run has {}; nothing to train. Give {} to train on", ended, more);
   }
 
   // Batches of this epoch this rank has trained on (the loader's position counts every rank's).
@@ -301,7 +322,7 @@ class Trainer {
   void validate() {
     if (leader_) validate_on_rank0();
     state_.last_eval_step = state_.step;
-    last_exact_match_ = rank0_value(last_exact_match_);
+    state_.last_exact_match = rank0_value(state_.last_exact_match);
   }
 
   void validate_on_rank0() {
@@ -317,7 +338,7 @@ class Trainer {
                                   {"val_loss", e.loss}, {"exact_match", e.exact_match}, {"bleu", e.bleu},
                                   {"chrf", e.chrf}, {"lr", schedule_->get_last_lr().front()}};
     metrics_->append(entry);
-    last_exact_match_ = e.exact_match;
+    state_.last_exact_match = e.exact_match;
     const double score = o_.data.built_in() ? e.exact_match : e.bleu;
     const bool best = score > state_.best_score;
     log_ << fmt::format("validation at step {} (epoch {:.2f}): loss {:.4f} | exact match {:.2f}% | BLEU {:.2f} | "
@@ -399,7 +420,6 @@ class Trainer {
   ag::train::Stopwatch clock_;
   int64_t session_steps_ = 0;
   double session_tokens_ = 0;
-  double last_exact_match_ = 0;
   bool time_up_ = false;
 };
 

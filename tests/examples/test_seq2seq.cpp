@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "checkpoint.h"
@@ -12,6 +13,7 @@
 #include "ag/core/serialize.h"
 #include "tests/data/temp_dir.h"
 #include "tests/examples/tiny_run.h"
+#include "tests/train/edit_metadata.h"
 #include "ag/train/interrupt.h"
 #include "search.h"
 #include "trainer.h"
@@ -121,6 +123,42 @@ TEST_CASE("seq2seq resume: an interrupted run continues exactly as an uninterrup
   const auto a = load_model(dir.path("whole") + "/model.safetensors").model->state_dict();
   const auto b = load_model(dir.path("parts") + "/model.safetensors").model->state_dict();
   for (const auto& [name, tensor] : a) CHECK(tensor.to_vector<float>() == b.at(name).to_vector<float>());
+}
+
+TEST_CASE("seq2seq resume: a run that has ended says so, and trains and validates nothing") {
+  TempDir dir;
+  fs::copy(trained_run(), dir.path("run"), fs::copy_options::recursive);
+  const auto bytes = [&](const std::string& name) {
+    std::ifstream in(fs::path(dir.path("run")) / name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string checkpoint = bytes(kCheckpointFile), metrics = bytes("metrics.jsonl");
+  const TrainingState saved = read_checkpoint(dir.path("run")).state;
+  const auto last_line = metrics.substr(metrics.rfind('\n', metrics.size() - 2) + 1);
+  CHECK(saved.last_exact_match == nlohmann::json::parse(last_line).at("exact_match").get<double>());
+
+  TrainOptions again = tiny_options("", 120);
+  again.resume = dir.path("run");
+  std::ostringstream log;
+  CHECK(train(again, kNoFlags, log).steps == 120);
+  CHECK_THAT(log.str(), Catch::Contains("seq2seq: the run has reached its last step (120); nothing to train. Give a "
+                                        "larger --max-steps to train on"));
+  CHECK(bytes(kCheckpointFile) == checkpoint);
+  CHECK(bytes("metrics.jsonl") == metrics);
+
+  // A run that stopped on its --target-exact-match has ended too: it used to train until the next
+  // validation, which reached the target again. (This tiny run's exact match is 0: say it was 0.5.)
+  const std::string path = (fs::path(dir.path("run")) / kCheckpointFile).string();
+  ag::train::testing::edit_metadata(path, path, "state", [](nlohmann::json& state) { state["last_exact_match"] = 0.5; });
+  REQUIRE(read_checkpoint(dir.path("run")).state.last_exact_match == 0.5);
+  again.schedule.max_steps = 240;
+  again.schedule.target_exact_match = 0.5;
+  log.str("");
+  CHECK(train(again, [](const std::string& flag) { return flag == "--max-steps" || flag == "--target-exact-match"; },
+              log).steps == 120);
+  CHECK_THAT(log.str(), Catch::Contains("seq2seq: the run has reached its --target-exact-match (") &&
+                            Catch::Contains("nothing to train. Give a higher --target-exact-match (or 0: none)"));
+  CHECK(bytes("metrics.jsonl") == metrics);
 }
 
 TEST_CASE("seq2seq resume: changing the model on --resume is refused, naming the flag") {
