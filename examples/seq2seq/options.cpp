@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ag/core/error.h"
+#include "ag/core/parallel.h"
 #include "ag/train/settings_cli.h"
 
 namespace seq2seq {
@@ -93,12 +94,14 @@ void finish_train_options(TrainOptions& o, const FlagGiven& was_given) {
                o.schedule.target_exact_match > 0,
            "train: nothing would stop this run; give --epochs, --max-steps or --max-time");
   o.model.validate();
+  ag::check_threads_flag(o.threads);  // at most 8 threads per core of this machine
 }
 
 void merge_resume_options(const FlagGiven& was_given, const TrainOptions& given, TrainOptions& saved) {
   // Checks every range, the saved ones and the new ones.
   saved = ag::train::resume_settings(given, was_given, saved, "train",
                                      "only run length, reporting, --threads and --decay-steps may change");
+  ag::check_threads_flag(saved.threads);  // the saved count may come from a machine with more cores
 }
 
 nlohmann::json to_json(const TrainOptions& o) { return ag::train::settings_to_json(o); }

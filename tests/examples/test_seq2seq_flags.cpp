@@ -65,6 +65,11 @@ TEST_CASE("seq2seq flags: out-of-range numbers on the command line are refused, 
   ParsedTrain fine({"--threads", "4", "--max-steps", "10"});
   finish_train_options(fine.options, fine.given());
   CHECK(fine.options.threads == 4);
+  // Within the range, but more than 8 threads a core of this machine (the range's end, 4096, is
+  // more than any machine that runs this suite has cores for).
+  ParsedTrain too_many({"--threads", "4096", "--max-steps", "10"});
+  CHECK_THROWS_WITH(finish_train_options(too_many.options, too_many.given()),
+                    Catch::Contains("--threads (4096) must be in [0, ") && Catch::Contains("8 threads per core"));
 }
 
 TEST_CASE("seq2seq flags: a checkpoint's settings are held to the same ranges on --resume") {
