@@ -5,8 +5,8 @@
 
 namespace ag::test {
 
-// Catch2's command line (test names, tags, --reporter, ...) and its exit code: the number of
-// failed test cases, capped at 255.
+// Catch2's command line (test names, tags, --reporter, ...) and its exit code: 0 when every test
+// passed, else the number of failed assertions (at most 255).
 int run_catch_session(int argc, char** argv);
 
 }  // namespace ag::test

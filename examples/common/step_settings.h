@@ -1,7 +1,8 @@
 // The run-length settings gpt and forecast share, counted in optimizer steps, as entries of a
-// settings list (ag/train/settings.h): --max-steps (and the cosine's length it fixes, decay_steps),
-// --max-time, --eval-every, --save-every and --threads, all of which --resume may change. For any
-// options struct with the fields max_steps, decay_steps, max_time, eval_every, save_every and threads.
+// settings list (ag/train/settings.h): --max-steps, --max-time, --eval-every, --save-every and
+// --threads, which --resume may change, and decay_steps, the cosine's length, which it keeps (the
+// first session's --max-steps, set by train(); no flag). For any options struct with the fields
+// max_steps, decay_steps, max_time, eval_every, save_every and threads.
 #pragma once
 #include <string>
 

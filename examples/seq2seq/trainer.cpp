@@ -136,10 +136,11 @@ class Trainer {
     }
     // Every rank starts from rank 0's weights (identical anyway on --resume) and averages gradients.
     if (world_ > 1) ddp_.emplace(model_.ptr());
+    const int threads = ag::get_num_threads();
     log_ << "model: " << model_->num_parameters() << " parameters (d_model " << o_.model.d_model << ", "
          << o_.model.encoder_layers << "+" << o_.model.decoder_layers << " layers, " << o_.model.nhead
          << " heads); " << data_.train.size() << " training pairs, " << loader_.num_batches() << " batches an epoch"
-         << (world_ > 1 ? " on each rank" : "") << "; " << ag::get_num_threads() << (ag::get_num_threads() == 1 ? " thread" : " threads")
+         << (world_ > 1 ? " on each rank" : "") << "; " << threads << (threads == 1 ? " thread" : " threads")
          << (world_ > 1 ? " a rank" : "") << "\n";
     if (world_ > 1)
       log_ << "data parallel on " << world_ << " ranks: each step trains on one batch of about --batch-tokens "
