@@ -3,7 +3,6 @@
 #include "options.h"
 
 #include "ag/core/error.h"
-#include "ag/core/parallel.h"
 #include "ag/train/settings_cli.h"
 
 namespace classify {
@@ -20,7 +19,6 @@ void TrainOptions::validate() const {
   ag::train::check_settings(ag::train::setting_specs<TrainOptions>(), ag::train::settings_to_json(*this));
   model.validate();
   AG_CHECK(min_lr <= lr, "--min-lr ({}) must not exceed --lr ({})", min_lr, lr);
-  ag::check_threads_flag(threads);  // at most 8 threads per core of this machine
 }
 
 TrainOptions saved_train_options(const nlohmann::json& saved, const std::string& where) {

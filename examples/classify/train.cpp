@@ -290,8 +290,10 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     options.out = given.resume;
     options.validate();
   }
+  // The thread count and the data are checked before the run directory is opened, so that --force
+  // deletes nothing when either is refused. The count is held to this machine's cores here, not with
+  // the other settings: a checkpoint may come from a machine with more.
   ag::use_threads_flag(options.threads);
-  // Read before the run directory is opened, so that --force deletes nothing when the data is bad.
   Splits splits = read_splits(options.train, options.val, {options.mail, options.mail_headers}, options.holdout,
                               options.seed, log);
   if (!dir) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);

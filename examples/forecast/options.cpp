@@ -3,7 +3,6 @@
 #include "options.h"
 
 #include "ag/core/error.h"
-#include "ag/core/parallel.h"
 #include "ag/train/settings_cli.h"
 
 namespace forecast {
@@ -23,7 +22,6 @@ void TrainOptions::validate(bool settled) const {
   AG_CHECK(max_steps > warmup, "--max-steps ({}) must exceed --warmup ({})", max_steps, warmup);
   AG_CHECK(decay_steps == 0 || decay_steps > warmup,  // 0: train() sets it to --max-steps
            "the cosine's length decay_steps ({}) must exceed --warmup ({})", decay_steps, warmup);
-  ag::check_threads_flag(threads);  // at most 8 threads per core of this machine
 }
 
 nlohmann::json saved_json(const TrainOptions& o) {

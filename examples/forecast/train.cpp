@@ -262,6 +262,7 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   std::optional<train_kit::RunDir> dir;
   if (given.resume.empty()) {
     if (options.decay_steps == 0) options.decay_steps = options.max_steps;
+    options.validate(/*settled=*/false);  // the flags' ranges before this machine's thread limit
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
@@ -270,10 +271,13 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
                                          kFiles.program, "only run length, reporting and --threads may change");
     options.out = given.resume;
   }
-  Series series = read_series(options);  // before RunDir::fresh, so that --force deletes nothing when the data is bad
+  // The thread count and the data are checked before RunDir::fresh, so that --force deletes nothing
+  // when either is refused. The count is held to this machine's cores here, not with the other
+  // settings: a checkpoint may come from a machine with more.
+  ag::use_threads_flag(options.threads);
+  Series series = read_series(options);
   settle(options, series);
   if (given.resume.empty()) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
-  ag::use_threads_flag(options.threads);
   ag::manual_seed(options.seed);
   Run run(std::move(options), std::move(*dir), std::move(series), saved, log, log_is_terminal);
   return run.run();

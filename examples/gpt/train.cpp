@@ -183,13 +183,9 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
   TrainOptions options = given;
   std::optional<train_kit::Checkpoint> saved;
   std::optional<train_kit::RunDir> dir;
-  std::optional<Text> text;
   if (given.resume.empty()) {
     if (options.decay_steps == 0) options.decay_steps = options.max_steps;
     options.validate();
-    // Read before RunDir, so that --force deletes nothing when the text is bad.
-    text = read_split_text(data_files(options), options.model.block_size);
-    dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
   } else {
     dir = train_kit::RunDir::resume(given.resume, kFiles, log);
     saved = train_kit::Checkpoint::load(dir->file(kFiles.checkpoint), kFormat);
@@ -201,8 +197,13 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
       AG_CHECK(std::filesystem::is_regular_file(file),
                "{}: the run's training text {} is not a regular file; was the checkpoint made elsewhere?",
                saved->file().path(), file);
-    text = read_split_text(data_files(options), options.model.block_size);
   }
+  // The thread count and the text are checked before RunDir::fresh, so that --force deletes nothing
+  // when either is refused. The count is held to this machine's cores here, not with the other
+  // settings: a checkpoint may come from a machine with more.
+  ag::use_threads_flag(options.threads);
+  const Text text = read_split_text(data_files(options), options.model.block_size);
+  if (!dir) dir = train_kit::RunDir::fresh(options.out, kFiles, options.force, log);
   // A resumed SentencePiece run reads the model it trained, which must be of the kind its settings
   // name (or one of the two was damaged); characters are counted again (and the run checks that
   // they are the ones it started with).
@@ -212,10 +213,9 @@ TrainResult train(const TrainOptions& given, std::ostream& log, bool log_is_term
     AG_CHECK(codec->kind() == options.tokenizer, "{}: the saved settings say --tokenizer {}, but the saved tokenizer "
              "is {}; the checkpoint is damaged", saved->file().path(), options.tokenizer, codec->kind());
   } else {
-    codec = make_codec(options.tokenizer, options.vocab_size, *text, dir->path(), options.threads, log);
+    codec = make_codec(options.tokenizer, options.vocab_size, text, dir->path(), options.threads, log);
   }
-  Corpus corpus = tokenize(*text, std::move(*codec), options.model.block_size);
-  ag::use_threads_flag(options.threads);
+  Corpus corpus = tokenize(text, std::move(*codec), options.model.block_size);
   ag::manual_seed(options.seed);
   Run run(std::move(options), std::move(*dir), std::move(corpus), saved, log, log_is_terminal);
   return run.run();

@@ -9,6 +9,7 @@
 #include "ag/core/serialize.h"
 #include "tests/train/edit_metadata.h"
 #include "tests/train/resume_flags.h"
+#include "tests/train/threads_held.h"
 #include "tiny_run.h"
 
 using namespace classify;
@@ -81,4 +82,9 @@ TEST_CASE("classify resume: a checkpoint from before the settings list (no threa
   o.epochs = 2, o.threads = 1;
   CHECK(train(o, log).steps == 2 * first.steps);
   CHECK(saved_options(dir.path("run"))["decay_epochs"] == 1);
+}
+
+TEST_CASE("classify resume: --threads is held to this machine's cores as the run starts, so a checkpoint from a larger machine goes on") {
+  ag::data::testing::TempDir dir;
+  ag::train::testing::check_threads_held_to_this_machine(one_epoch(dir, "run"), &train);
 }

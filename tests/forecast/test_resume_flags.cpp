@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "tests/train/edit_metadata.h"
 #include "tests/train/resume_flags.h"
+#include "tests/train/threads_held.h"
 #include "tiny_run.h"
 
 using namespace forecast;
@@ -88,4 +89,9 @@ TEST_CASE("forecast resume: files from before the settings list, --level, --vali
   CHECK(saved["valid_origins"] == 1);
   CHECK(saved["model"]["level"] == 0);
   CHECK_FALSE(saved["model"].contains("hw_residual"));  // as a weights file keeps it: only when on
+}
+
+TEST_CASE("forecast resume: --threads is held to this machine's cores as the run starts, so a checkpoint from a larger machine goes on") {
+  ag::data::testing::TempDir dir;
+  ag::train::testing::check_threads_held_to_this_machine(testing::tiny_run(dir, "run"), &train);
 }

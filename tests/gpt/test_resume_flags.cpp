@@ -8,6 +8,7 @@
 
 #include "ag/core/serialize.h"
 #include "tests/train/resume_flags.h"
+#include "tests/train/threads_held.h"
 #include "tiny_run.h"
 #include "weights.h"
 
@@ -108,4 +109,9 @@ TEST_CASE("resume: a checkpoint from before the settings list (no threads, max_t
   const nlohmann::json saved = saved_options(dir.path("run"));
   CHECK(saved["decay_steps"] == 12);  // the cosine the run started with: its max_steps
   CHECK(saved["threads"] == 1);
+}
+
+TEST_CASE("resume: --threads is held to this machine's cores as the run starts, so a checkpoint from a larger machine goes on") {
+  ag::data::testing::TempDir dir;
+  ag::train::testing::check_threads_held_to_this_machine(testing::tiny_run(dir, "run"), &train);
 }
