@@ -131,14 +131,14 @@ class Run {
 
   TrainResult run() {
     TrainResult result;
-    // A run resumed after its training ended (stopped while refitting) goes straight to the refit.
-    if (state_.step < o_.max_steps)
-      result.interrupted =
-          loop_.run({[this] { return fit_.step(o_.clip); }, [this] { validate(); }, [this] { save(); }});
+    // A run resumed after its training ended trains nothing (the loop says so) and goes on to the
+    // refit, if it was stopped before that was done, and to the test.
+    result.interrupted =
+        loop_.run({[this] { return fit_.step(o_.clip); }, [this] { validate(); }, [this] { save(); }});
     if (!result.interrupted && o_.refit) result.interrupted = refit();
     result.steps = state_.step;
     result.train_losses = state_.train_losses;
-    result.seconds = loop_.elapsed_s();
+    result.seconds = state_.elapsed_s;  // as of the last save: the same again when a resumed run has nothing to do
     result.best_valid_mase = best_;
     if (!result.interrupted) test(result);
     return result;
@@ -156,6 +156,8 @@ class Run {
   // resumes from the end of training and refits from the start, which is the same refit.
   bool refit() {
     const LoadedModel kept = load_model(dir_.file("model.safetensors"));
+    // Refit already: a resumed run that had ended, or that found no better weights to refit.
+    if (kept.info.contains("refit") && kept.info["refit"] == true) return false;
     const int64_t steps = ag::json_integer(kept.info.at("step"), "the kept model's step", 1);
     ag::manual_seed(o_.seed);
     Fit fit(o_, series_, test_start());

@@ -14,6 +14,7 @@
 #include "holt_winters.h"
 #include "series.h"
 #include "tests/data/temp_dir.h"
+#include "tests/train/resume_flags.h"
 #include "tiny_run.h"
 #include "train.h"
 #include "weights.h"
@@ -189,17 +190,25 @@ TEST_CASE("train: --valid-origins validates from several origins, --refit retrai
   CHECK(refit.test.model.median != result.test.model.median);
   CHECK(refit.test.model.median == forecast_after(*refitted.model, series, 114, kept.interval_margin()).median);
 
-  // Stopped after a step and resumed, or resumed once finished (which refits again), it is the same run.
+  // Stopped after a step and resumed, it is the same run; resumed once finished, it says so, trains
+  // and refits nothing, and writes the same files again.
   ag::train::InterruptGuard::request();
   o.out = dir.path("refit_stopped");
   CHECK(train(o, log).interrupted);
-  for (const char* run : {"refit_stopped", "refit"}) {
-    TrainOptions again;
-    again.resume = dir.path(run), again.threads = 1;
-    const TrainResult resumed = train(again, log);
-    CHECK(resumed.train_losses == refit.train_losses);
-    CHECK(resumed.test.model.median == refit.test.model.median);
-  }
+  TrainOptions again;
+  again.resume = dir.path("refit_stopped"), again.threads = 1;
+  const TrainResult resumed = train(again, log);
+  CHECK(resumed.train_losses == refit.train_losses);
+  CHECK(resumed.test.model.median == refit.test.model.median);
+  const auto before = ag::train::testing::contents(dir.path("refit"));
+  again.resume = dir.path("refit");
+  std::ostringstream ended_log;
+  const TrainResult ended = train(again, ended_log);
+  CHECK(ended.train_losses == refit.train_losses);
+  CHECK(ended.test.model.median == refit.test.model.median);
+  CHECK_THAT(ended_log.str(), Catch::Contains("forecast: the run has reached its last step (12); nothing to train"));
+  CHECK_THAT(ended_log.str(), !Catch::Contains("refitting"));
+  CHECK(ag::train::testing::contents(dir.path("refit")) == before);
 }
 
 TEST_CASE("train: --hw-residual learns what Holt-Winters misses; predict and --resume keep it") {
