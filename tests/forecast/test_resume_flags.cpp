@@ -26,8 +26,11 @@ TEST_CASE("forecast resume: more --max-steps goes on to them, at --min-lr past t
   train(first, log);
   TrainOptions longer = resume_of<TrainOptions>(dir.path("run"));
   longer.max_steps = 20;
-  const TrainResult resumed = train(longer, log, false, typed({"--max-steps"}));
+  std::ostringstream longer_log;
+  const TrainResult resumed = train(longer, longer_log, false, typed({"--max-steps"}));
   CHECK(resumed.steps == 20);
+  // Validation kept better weights after step 12, so the refit of the first session is replaced.
+  CHECK_THAT(longer_log.str(), Catch::Contains("(best so far, kept)") && Catch::Contains("refitting"));
   CHECK(saved_options(dir.path("run"))["max_steps"] == 20);
   CHECK(saved_options(dir.path("run"))["decay_steps"] == 12);
   // The same steps, bit for bit, as one run of 20 steps whose cosine ends at 12, and (its refit

@@ -39,8 +39,11 @@ void check_threads_held_to_this_machine(const TrainOptions& run, const Train& tr
   CHECK_THROWS_WITH(train(resume, log, false, typed({})),
                     Catch::Contains("at most 8 threads per core") && Catch::Contains("--threads"));
   CHECK(contents(run.out) == saved_elsewhere);
-  resume.threads = 1;
+  const int threads_before = ag::get_num_threads();
+  resume.threads = 2;  // allowed on any machine (8 per core)
   CHECK_NOTHROW(train(resume, log, false, typed({"--threads"})));
+  CHECK(ag::get_num_threads() == 2);  // the typed count, not the saved one, is the run's
+  ag::set_num_threads(threads_before);
 }
 
 }  // namespace ag::train::testing
